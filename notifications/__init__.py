@@ -1,0 +1,1 @@
+"""Notification rules and Apprise deliveries for thx-cron run events."""

@@ -1,0 +1,15 @@
+"""Settings for worker and web processes that tests start: the standalone settings, plus the
+test actions and short heartbeats so that failures are detected within seconds."""
+
+from __future__ import annotations
+
+import os
+
+from thx_cron.standalone.settings import *  # noqa: F403
+from thx_cron.standalone.settings import INSTALLED_APPS, Q_CLUSTER
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests"]
+THX_CRON_HEARTBEAT_SECONDS = float(os.environ.get("THX_CRON_HEARTBEAT_SECONDS", "0.2"))
+THX_CRON_LEASE_SECONDS = float(os.environ.get("THX_CRON_LEASE_SECONDS", "2"))
+THX_CRON_ALLOWED_COMMANDS = ["check"]
+Q_CLUSTER = {**Q_CLUSTER, "workers": int(os.environ.get("THX_CRON_WORKERS", "2"))}

@@ -1,0 +1,6 @@
+"""thx-cron: scheduled jobs for Django."""
+
+from thx_cron.registry import action
+
+__all__ = ["action"]
+__version__ = "0.1.0"

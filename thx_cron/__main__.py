@@ -1,0 +1,3 @@
+from thx_cron.cli import main
+
+main()

@@ -1,0 +1,161 @@
+"""Django admin for jobs (with run now / pause / resume) and read-only runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from thx_cron import dispatch, lifecycle
+from thx_cron.models import Job, JobLog
+from thx_cron.schedule import InvalidSchedule
+
+PREVIEW_COUNT = 5
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "enabled", "schedule_text", "next_run_at", "last_status")
+    list_filter = ("enabled", "schedule_kind", "last_status", "overlap_policy")
+    search_fields = ("name", "description", "action")
+    actions = ("run_now", "pause", "resume")
+    readonly_fields = (
+        "next_occurrences",
+        "next_run_at",
+        "last_run",
+        "last_run_at",
+        "last_status",
+        "consecutive_failures",
+        "occurrence_count",
+        "run_count",
+        "success_count",
+        "failure_count",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("name", "description", "owner", "tags", "enabled")}),
+        ("Action", {"fields": ("action", "args", "kwargs")}),
+        (
+            "Schedule",
+            {
+                "fields": (
+                    "schedule_kind",
+                    "cron",
+                    ("year", "month", "day", "hour", "minute", "weekday"),
+                    "every_seconds",
+                    "run_at",
+                    "timezone",
+                    ("start_at", "end_at"),
+                    "one_time",
+                    "max_runs",
+                    "next_occurrences",
+                )
+            },
+        ),
+        (
+            "Policies",
+            {
+                "fields": (
+                    "timeout_seconds",
+                    "overlap_policy",
+                    ("misfire_policy", "misfire_grace_seconds"),
+                    ("max_retries", "retry_backoff_seconds"),
+                )
+            },
+        ),
+        (
+            "Status",
+            {
+                "fields": (
+                    "next_run_at",
+                    ("last_run", "last_run_at", "last_status"),
+                    "consecutive_failures",
+                    ("occurrence_count", "run_count", "success_count", "failure_count"),
+                    ("created_at", "updated_at"),
+                )
+            },
+        ),
+    )
+
+    @admin.display(description="schedule")
+    def schedule_text(self, job: Job) -> str:
+        try:
+            return job.schedule.describe()
+        except InvalidSchedule as exc:
+            return f"invalid: {exc.message}"
+
+    @admin.display(description="next occurrences")
+    def next_occurrences(self, job: Job) -> str:
+        if job.pk is None:
+            return "Shown once the job is saved."
+        try:
+            moments = job.schedule.occurrences(timezone.now(), PREVIEW_COUNT)
+        except InvalidSchedule as exc:
+            return f"invalid schedule: {exc.message}"
+        if not moments:
+            return "No further occurrences."
+        zone = job.schedule.zone if hasattr(job.schedule, "zone") else None
+        rows = [(m.astimezone(zone).isoformat() if zone else m.isoformat(),) for m in moments]
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", rows))
+
+    @admin.action(description="Run selected jobs now")
+    def run_now(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        for job in queryset:
+            run = lifecycle.create_run(job, trigger=JobLog.Trigger.MANUAL, triggered_by=request.user)
+            dispatch.enqueue_now(run)
+        self.message_user(request, f"Queued {queryset.count()} run(s).", messages.SUCCESS)
+
+    @admin.action(description="Pause selected jobs")
+    def pause(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        for job in queryset:
+            job.pause()
+        self.message_user(request, f"Paused {queryset.count()} job(s).", messages.SUCCESS)
+
+    @admin.action(description="Resume selected jobs")
+    def resume(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        for job in queryset:
+            job.resume()
+        self.message_user(request, f"Resumed {queryset.count()} job(s).", messages.SUCCESS)
+
+
+@admin.register(JobLog)
+class JobLogAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "job",
+        "status",
+        "trigger",
+        "scheduled_for",
+        "started_at",
+        "duration_seconds",
+        "attempt",
+    )
+    list_filter = ("status", "trigger", ("queued_at", admin.DateFieldListFilter), "job")
+    search_fields = ("job__name", "error")
+    list_select_related = ("job",)
+    date_hierarchy = "queued_at"
+    exclude = ("output", "traceback")
+    readonly_fields = ("output_text", "traceback_text")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = [f.name for f in JobLog._meta.fields if f.name not in ("output", "traceback")]
+        return [*fields, "output_text", "traceback_text"]
+
+    @admin.display(description="output")
+    def output_text(self, run: JobLog) -> str:
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', run.output or "")
+
+    @admin.display(description="traceback")
+    def traceback_text(self, run: JobLog) -> str:
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', run.traceback or "")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,101 @@
+"""Typed, lazily read `THX_CRON_*` settings, each with its default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Actions: {"name": "dotted.path.to.callable"} registered by the operator, and demo actions.
+    "ACTIONS": {},
+    "DEMO_ACTIONS": False,
+    # Management commands that the `thx_cron.call_command` action may run.
+    "ALLOWED_COMMANDS": [],
+    # Hosts that `thx_cron.http_request` may call; empty means any.
+    "HTTP_ALLOWED_HOSTS": [],
+    # Captured output per run, in characters; head and tail are kept.
+    "OUTPUT_LIMIT": 65_536,
+    # Timeouts in seconds: the default for jobs without one, and the largest a job may set.
+    "DEFAULT_TIMEOUT": 3600,
+    "MAX_TIMEOUT": 86_400,
+    # A running run writes a heartbeat this often; a run silent for LEASE seconds is lost.
+    "HEARTBEAT_SECONDS": 5.0,
+    "LEASE_SECONDS": 30.0,
+    # How long the dispatcher sleeps at most between ticks, and how many jobs one tick claims.
+    "DISPATCH_INTERVAL": 0.5,
+    "DISPATCH_BATCH": 500,
+    # A queued run not picked up by a worker after this long is enqueued again.
+    "REQUEUE_SECONDS": 120.0,
+    # Misfire: default grace and the largest number of catch-up runs for `run_all`.
+    "MISFIRE_GRACE_SECONDS": 60,
+    "RUN_ALL_LIMIT": 100,
+    # Retries: the largest backoff between attempts.
+    "MAX_RETRY_BACKOFF": 3600,
+    # Retention: runs older than these many days are pruned; failures are kept longer.
+    "RETENTION_DAYS": 30,
+    "RETENTION_FAILED_DAYS": 90,
+    "RETENTION_PER_JOB": 1000,
+    "EVENT_RETENTION_DAYS": 7,
+    # GraphQL / WebSocket: origins allowed to connect.
+    "ALLOWED_ORIGINS": [],
+    # Base URL used for links in notifications.
+    "BASE_URL": "http://127.0.0.1:8000",
+}
+
+
+class _Settings:
+    """Read `THX_CRON_<NAME>` from Django settings on each access, falling back to DEFAULTS."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"unknown thx-cron setting {name!r}")
+        return getattr(settings, f"THX_CRON_{name}", DEFAULTS[name])
+
+    # Typed accessors for the settings the code reads most; the checks validate their types.
+    @property
+    def OUTPUT_LIMIT(self) -> int:  # noqa: N802
+        return int(self.__getattr__("OUTPUT_LIMIT"))
+
+    @property
+    def DEFAULT_TIMEOUT(self) -> int:  # noqa: N802
+        return int(self.__getattr__("DEFAULT_TIMEOUT"))
+
+    @property
+    def MAX_TIMEOUT(self) -> int:  # noqa: N802
+        return int(self.__getattr__("MAX_TIMEOUT"))
+
+    @property
+    def HEARTBEAT_SECONDS(self) -> float:  # noqa: N802
+        return float(self.__getattr__("HEARTBEAT_SECONDS"))
+
+    @property
+    def LEASE_SECONDS(self) -> float:  # noqa: N802
+        return float(self.__getattr__("LEASE_SECONDS"))
+
+    @property
+    def DISPATCH_INTERVAL(self) -> float:  # noqa: N802
+        return float(self.__getattr__("DISPATCH_INTERVAL"))
+
+    @property
+    def DISPATCH_BATCH(self) -> int:  # noqa: N802
+        return int(self.__getattr__("DISPATCH_BATCH"))
+
+    @property
+    def REQUEUE_SECONDS(self) -> float:  # noqa: N802
+        return float(self.__getattr__("REQUEUE_SECONDS"))
+
+    @property
+    def MISFIRE_GRACE_SECONDS(self) -> int:  # noqa: N802
+        return int(self.__getattr__("MISFIRE_GRACE_SECONDS"))
+
+    @property
+    def RUN_ALL_LIMIT(self) -> int:  # noqa: N802
+        return int(self.__getattr__("RUN_ALL_LIMIT"))
+
+    @property
+    def MAX_RETRY_BACKOFF(self) -> int:  # noqa: N802
+        return int(self.__getattr__("MAX_RETRY_BACKOFF"))
+
+
+thx_settings = _Settings()

@@ -1,0 +1,215 @@
+"""The dispatcher: claim due occurrences as queued runs, and hand runs to django-q2.
+
+`tick()` is idempotent and safe to run in any number of processes at once: due jobs are locked
+(`skip_locked` on PostgreSQL, an immediate write transaction on SQLite) and the unique
+`(job, scheduled_for)` constraint makes a second claim of one occurrence impossible.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from thx_cron import events, misfire, recovery
+from thx_cron.conf import thx_settings
+from thx_cron.models import Job, JobEvent, JobLog
+
+logger = logging.getLogger(__name__)
+
+RUN_TASK = "thx_cron.execution.execute"
+# django-q2 stops a task this long after the job's own timeout, as a backstop to our own alarm.
+Q2_TIMEOUT_MARGIN = 15
+
+
+@dataclass
+class TickResult:
+    claimed: list[int] = field(default_factory=list)
+    enqueued: int = 0
+    recovered: int = 0
+
+
+def tick(now: datetime | None = None) -> TickResult:
+    """Claim due occurrences, enqueue ready runs and recover stale ones."""
+    now = now or timezone.now()
+    result = TickResult()
+    result.claimed = claim_due(now)
+    result.enqueued = enqueue_ready(now)
+    result.recovered = recovery.recover(now)
+    return result
+
+
+def claim_due(now: datetime) -> list[int]:
+    """Create the queued runs of every due job and advance their next run time."""
+    with transaction.atomic():
+        due = Job.objects.due(now)
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        jobs = list(due[: thx_settings.DISPATCH_BATCH])
+        if not jobs:
+            return []
+        runs: list[JobLog] = []
+        skipped: list[tuple[JobLog, misfire.Plan]] = []
+        missed: list[tuple[JobLog, misfire.Plan]] = []
+        for job in jobs:
+            plan = _plan(job, now)
+            for planned in plan.runs:
+                run = JobLog(
+                    job=job,
+                    trigger=planned.trigger,
+                    scheduled_for=planned.scheduled_for,
+                    queued_at=now,
+                    due_at=now,
+                    enqueued_at=now,
+                )
+                runs.append(run)
+                if plan.missed_count and planned.trigger == JobLog.Trigger.CATCH_UP:
+                    missed.append((run, plan))
+            if plan.skipped_count and plan.skipped_last is not None:
+                record = JobLog(
+                    job=job,
+                    status=JobLog.Status.SKIPPED,
+                    scheduled_for=plan.skipped_last,
+                    queued_at=now,
+                    finished_at=now,
+                    error=_skip_message(job, plan),
+                )
+                runs.append(record)
+                skipped.append((record, plan))
+            job.occurrence_count += len(plan.runs)
+            job.next_run_at = None if plan.disable else plan.next_run_at
+            if plan.disable:
+                job.enabled = False
+            elif job.max_runs is not None and job.occurrence_count >= job.max_runs:
+                job.next_run_at = None
+        runs = _without_existing(runs)
+        JobLog.objects.bulk_create(runs)
+        Job.objects.bulk_update(jobs, ["occurrence_count", "next_run_at", "enabled"])
+        events.record_many(_events(runs, skipped, missed))
+        queued = [run for run in runs if run.status == JobLog.Status.QUEUED]
+        transaction.on_commit(lambda: _enqueue_all(queued))
+    return [run.pk for run in queued]
+
+
+def _plan(job: Job, now: datetime) -> misfire.Plan:
+    assert job.next_run_at is not None
+    runs_left = None if job.max_runs is None else job.max_runs - job.occurrence_count
+    return misfire.plan(
+        job.schedule,
+        job.next_run_at,
+        now,
+        policy=job.misfire_policy,
+        grace=job.effective_grace,
+        run_all_limit=thx_settings.RUN_ALL_LIMIT,
+        one_time=job.one_time,
+        runs_left=runs_left,
+    )
+
+
+def _skip_message(job: Job, plan: misfire.Plan) -> str:
+    count = f"more than {plan.skipped_count}" if plan.missed_more else str(plan.skipped_count)
+    first = plan.skipped_first.isoformat() if plan.skipped_first else "?"
+    last = plan.skipped_last.isoformat() if plan.skipped_last else "?"
+    return (
+        f"Missed {count} occurrence(s) between {first} and {last} while no dispatcher ran; "
+        f"misfire policy '{job.misfire_policy}' did not run them."
+    )
+
+
+def _without_existing(runs: list[JobLog]) -> list[JobLog]:
+    """Drop occurrences that already have a run (a schedule edited back to a past occurrence)."""
+    keys = {(run.job_id, run.scheduled_for) for run in runs}
+    if not keys:
+        return runs
+    existing = set(
+        JobLog.objects.filter(
+            job_id__in={job_id for job_id, _ in keys},
+            scheduled_for__in={moment for _, moment in keys},
+            trigger__in=[JobLog.Trigger.SCHEDULE, JobLog.Trigger.CATCH_UP],
+        ).values_list("job_id", "scheduled_for")
+    )
+    return [run for run in runs if (run.job_id, run.scheduled_for) not in existing]
+
+
+def _events(
+    runs: list[JobLog],
+    skipped: list[tuple[JobLog, misfire.Plan]],
+    missed: list[tuple[JobLog, misfire.Plan]],
+) -> list[JobEvent]:
+    made = []
+    skipped_runs = {id(run) for run, _ in skipped}
+    for run in runs:
+        if id(run) not in skipped_runs:
+            made.append(
+                events.for_job(run.job, JobEvent.Kind.QUEUED, run, {"trigger": run.trigger})
+            )
+    for run, plan in skipped + missed:
+        if run.pk is None:
+            continue  # dropped by _without_existing
+        made.append(
+            events.for_job(
+                run.job,
+                JobEvent.Kind.MISSED,
+                run,
+                {
+                    "missed": plan.missed_count,
+                    "more": plan.missed_more,
+                    "skipped": plan.skipped_count,
+                    "policy": run.job.misfire_policy,
+                },
+            )
+        )
+    return made
+
+
+def enqueue_ready(now: datetime) -> int:
+    """Enqueue queued runs that are due and not (or no longer) in the broker."""
+    ready = list(
+        JobLog.objects.ready_to_enqueue(now, thx_settings.REQUEUE_SECONDS)
+        .select_related("job")
+        .order_by("due_at")[: thx_settings.DISPATCH_BATCH]
+    )
+    mine = []
+    for run in ready:
+        # Only the dispatcher whose update wins enqueues it; a duplicate would be harmless anyway.
+        won = JobLog.objects.filter(
+            pk=run.pk, status=JobLog.Status.QUEUED, enqueued_at=run.enqueued_at
+        ).update(enqueued_at=now)
+        if won:
+            mine.append(run)
+    _enqueue_all(mine)
+    return len(mine)
+
+
+def _enqueue_all(runs: list[JobLog]) -> None:
+    for run in runs:
+        enqueue(run)
+
+
+def enqueue(run: JobLog) -> str | None:
+    """Hand `run` to django-q2; on a broker error leave it for the next tick."""
+    from django_q.tasks import async_task
+
+    try:
+        return str(
+            async_task(
+                RUN_TASK,
+                run.pk,
+                task_name=f"thx_cron run {run.pk}",
+                timeout=run.job.effective_timeout + Q2_TIMEOUT_MARGIN,
+                ack_failure=True,
+            )
+        )
+    except Exception:
+        logger.exception("Could not enqueue run %s; it will be enqueued again", run.pk)
+        JobLog.objects.filter(pk=run.pk, status=JobLog.Status.QUEUED).update(enqueued_at=None)
+        return None
+
+
+def enqueue_now(run: JobLog) -> str | None:
+    """Enqueue a run created outside the dispatcher (run now, retries due at once)."""
+    JobLog.objects.filter(pk=run.pk).update(enqueued_at=timezone.now())
+    return enqueue(run)

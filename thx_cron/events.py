@@ -1,0 +1,64 @@
+"""Writing the job-event outbox, and waking its readers once the writes commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.db import transaction
+
+from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron.signals import job_event
+
+logger = logging.getLogger(__name__)
+
+# The channel-layer group that every subscription reader of this deployment listens on.
+WAKE_GROUP = "thx_cron.events"
+WAKE_MESSAGE_TYPE = "thx_cron.events.new"
+
+
+def record(run: JobLog, kind: str, data: dict[str, Any] | None = None) -> JobEvent:
+    """Write one event for `run` in the current transaction."""
+    event = JobEvent.objects.create(job_id=run.job_id, run=run, kind=kind, data=data or {})
+    _after_commit([event])
+    return event
+
+
+def record_many(events: Iterable[JobEvent]) -> list[JobEvent]:
+    """Write several events (unsaved JobEvent instances) in one statement."""
+    created = JobEvent.objects.bulk_create(list(events))
+    _after_commit(created)
+    return created
+
+
+def for_job(job: Job, kind: str, run: JobLog | None, data: dict[str, Any]) -> JobEvent:
+    """Build an unsaved event, for record_many."""
+    return JobEvent(job=job, run=run, kind=kind, data=data)
+
+
+def _after_commit(events: list[JobEvent]) -> None:
+    if events:
+        transaction.on_commit(lambda: _publish(events), robust=True)
+
+
+def _publish(events: list[JobEvent]) -> None:
+    for event in events:
+        job_event.send(sender=JobEvent, event=event)
+    wake_readers(events[-1].pk)
+
+
+def wake_readers(last_event_id: int) -> None:
+    """Tell subscription readers in every process that events up to `last_event_id` exist."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(
+            WAKE_GROUP, {"type": WAKE_MESSAGE_TYPE, "last_event_id": last_event_id}
+        )
+    except Exception:  # the outbox is the truth; readers also poll, so a lost wake-up is late, not lost
+        logger.warning("Could not wake event readers", exc_info=True)

@@ -1,0 +1,269 @@
+"""Start, complete and error a run: every state change of a run goes through here.
+
+Each function updates the run and its job's summary and writes the matching events in one
+transaction. Finishing is conditional on the run still being `running`, so a late report from
+a worker that was already declared lost cannot overwrite the recorded outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import traceback as tb
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from thx_cron import events
+from thx_cron.conf import thx_settings
+from thx_cron.models import Job, JobEvent, JobLog
+
+Status = JobLog.Status
+
+# How long a run that waits for its job's running run (overlap "queue") sleeps before re-checking.
+QUEUE_RECHECK = timedelta(seconds=5)
+
+
+def worker_name() -> str:
+    import os
+
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _lock_job(job: Job) -> Job:
+    """Lock the job row so that overlap checks and summaries are consistent across workers."""
+    return Job.objects.select_for_update().get(pk=job.pk)
+
+
+def json_safe(value: Any) -> Any:
+    """Return `value` if it serializes as JSON, otherwise its repr in a small object."""
+    try:
+        json.dumps(value, cls=DjangoJSONEncoder)
+    except (TypeError, ValueError):
+        return {"repr": repr(value)[:10_000]}
+    return value
+
+
+def create_run(
+    job: Job,
+    *,
+    trigger: str = JobLog.Trigger.MANUAL,
+    triggered_by: Any = None,
+    scheduled_for: datetime | None = None,
+    now: datetime | None = None,
+) -> JobLog:
+    """Create a queued run of `job`, due now, with its `queued` event."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        run = JobLog.objects.create(
+            job=job,
+            trigger=trigger,
+            triggered_by=triggered_by if getattr(triggered_by, "pk", None) else None,
+            scheduled_for=scheduled_for,
+            queued_at=now,
+            due_at=now,
+        )
+        events.record(run, JobEvent.Kind.QUEUED, {"trigger": trigger})
+    return run
+
+
+def start(
+    job: Job,
+    run: JobLog | None = None,
+    *,
+    worker: str = "",
+    task_id: str = "",
+    now: datetime | None = None,
+) -> JobLog | None:
+    """Claim `run` (or a new manual run) and mark it running.
+
+    Return the run marked running, the run marked skipped (overlap policy "skip"), or None when
+    the run is not this caller's to start: already claimed, finished, or waiting its turn.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        job = _lock_job(job)
+        if run is None:
+            run = JobLog.objects.create(job=job, trigger=JobLog.Trigger.MANUAL, queued_at=now)
+            events.record(run, JobEvent.Kind.QUEUED, {"trigger": run.trigger})
+        else:
+            run = JobLog.objects.select_for_update().get(pk=run.pk)
+        if run.status != Status.QUEUED:
+            return None
+        if job.overlap_policy != Job.Overlap.ALLOW:
+            busy = JobLog.objects.running().filter(job=job).exclude(pk=run.pk).first()
+            if busy is not None and job.overlap_policy == Job.Overlap.SKIP:
+                return _finish(
+                    job,
+                    run,
+                    Status.SKIPPED,
+                    now,
+                    error=f"Skipped: run {busy.pk} of this job was still running.",
+                )
+            if busy is not None:
+                run.due_at = now + QUEUE_RECHECK
+                run.enqueued_at = None
+                run.save(update_fields=["due_at", "enqueued_at"])
+                return None
+        run.status = Status.RUNNING
+        run.started_at = run.heartbeat_at = now
+        run.deadline_at = now + timedelta(seconds=job.effective_timeout)
+        run.worker = worker or worker_name()
+        run.host, _, pid = run.worker.partition(":")
+        run.pid = int(pid) if pid.isdigit() else None
+        run.task_id = task_id or run.task_id
+        run.save()
+        Job.objects.filter(pk=job.pk).update(
+            last_run=run, last_run_at=now, last_status=Status.RUNNING, run_count=F("run_count") + 1
+        )
+        events.record(run, JobEvent.Kind.STARTED, {"worker": run.worker, "attempt": run.attempt})
+    return run
+
+
+def complete(
+    job: Job,
+    run: JobLog,
+    result: Any = None,
+    *,
+    output: str | None = None,
+    now: datetime | None = None,
+) -> JobLog:
+    """Mark `run` succeeded with `result`."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        job = _lock_job(job)
+        return _finish(job, run, Status.SUCCEEDED, now, result=json_safe(result), output=output)
+
+
+def error(
+    job: Job,
+    run: JobLog,
+    exc: BaseException | str,
+    *,
+    status: str = Status.FAILED,
+    output: str | None = None,
+    now: datetime | None = None,
+) -> JobLog:
+    """Mark `run` failed (or timed out, lost, cancelled) and queue a retry if any are left."""
+    now = now or timezone.now()
+    if isinstance(exc, BaseException):
+        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        trace = "".join(tb.format_exception(exc)) if exc.__traceback__ else ""
+    else:
+        message, trace = str(exc), ""
+    with transaction.atomic():
+        job = _lock_job(job)
+        finished = _finish(job, run, status, now, error=message, traceback=trace, output=output)
+        if finished.status == status and status in JobLog.FAILURE_STATUSES:
+            _queue_retry(job, finished, now)
+        return finished
+
+
+def cancel(run: JobLog, *, now: datetime | None = None) -> JobLog:
+    """Cancel a queued run at once, or ask the worker of a running run to stop it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        job = _lock_job(run.job)
+        run = JobLog.objects.select_for_update().get(pk=run.pk)
+        if run.status == Status.QUEUED:
+            return _finish(job, run, Status.CANCELLED, now, error="Cancelled before it started.")
+        if run.status == Status.RUNNING and not run.cancel_requested:
+            run.cancel_requested = True
+            run.save(update_fields=["cancel_requested"])
+    return run
+
+
+def _finish(
+    job: Job,
+    run: JobLog,
+    status: str,
+    now: datetime,
+    *,
+    result: Any = None,
+    error: str = "",
+    traceback: str = "",
+    output: str | None = None,
+) -> JobLog:
+    # Only an active run can finish; a skip happens before the run ever started.
+    allowed = [Status.QUEUED] if status == Status.SKIPPED else list(JobLog.ACTIVE_STATUSES)
+    claimed = JobLog.objects.filter(pk=run.pk, status__in=allowed)
+    started_at = run.started_at
+    duration = (now - started_at).total_seconds() if started_at else None
+    changes: dict[str, Any] = {
+        "status": status,
+        "finished_at": now,
+        "duration_seconds": duration,
+        "result": result,
+        "error": error,
+        "traceback": traceback,
+    }
+    if output is not None:
+        changes["output"] = output
+    if not claimed.update(**changes):
+        run.refresh_from_db()
+        return run  # already finished by someone else; that outcome stands
+    for name, value in changes.items():
+        setattr(run, name, value)
+    previous_failures = job.consecutive_failures
+    summary: dict[str, Any] = {"last_run": run, "last_run_at": run.started_at or now}
+    summary["last_status"] = status
+    if status == Status.SUCCEEDED:
+        summary.update(consecutive_failures=0, success_count=F("success_count") + 1)
+    elif status in JobLog.FAILURE_STATUSES:
+        summary.update(
+            consecutive_failures=F("consecutive_failures") + 1,
+            failure_count=F("failure_count") + 1,
+        )
+    if status in (Status.SKIPPED, Status.CANCELLED) and job.last_run_id not in (None, run.pk):
+        summary = {}  # a skipped or cancelled run does not replace the last real outcome
+    if summary:
+        Job.objects.filter(pk=job.pk).update(**summary)
+    consecutive = 0 if status == Status.SUCCEEDED else previous_failures + (
+        1 if status in JobLog.FAILURE_STATUSES else 0
+    )
+    events.record(
+        run,
+        status,
+        {
+            "status": status,
+            "attempt": run.attempt,
+            "consecutive_failures": consecutive,
+            "previous_consecutive_failures": previous_failures,
+        },
+    )
+    if job.overlap_policy == Job.Overlap.QUEUE:
+        # The next waiting run of this job may go now instead of at its next re-check.
+        waiting = JobLog.objects.filter(job=job, status=Status.QUEUED, due_at__gt=now)
+        first = waiting.order_by("queued_at", "id").values_list("pk", flat=True)[:1]
+        JobLog.objects.filter(pk__in=list(first)).update(due_at=now)
+    return run
+
+
+def retry_delay(job: Job, attempt: int) -> timedelta:
+    """Return the backoff before attempt `attempt + 1`: doubling from the job's base delay."""
+    seconds = job.retry_backoff_seconds * (2 ** max(attempt - 1, 0))
+    return timedelta(seconds=min(seconds, thx_settings.MAX_RETRY_BACKOFF))
+
+
+def _queue_retry(job: Job, run: JobLog, now: datetime) -> JobLog | None:
+    if run.attempt > job.max_retries:
+        return None
+    retry = JobLog.objects.create(
+        job=job,
+        trigger=JobLog.Trigger.RETRY,
+        scheduled_for=run.scheduled_for,
+        attempt=run.attempt + 1,
+        retry_of=run,
+        queued_at=now,
+        due_at=now + retry_delay(job, run.attempt),
+    )
+    events.record(
+        retry,
+        JobEvent.Kind.QUEUED,
+        {"trigger": retry.trigger, "retry_of": run.pk, "due_at": retry.due_at},
+    )
+    return retry

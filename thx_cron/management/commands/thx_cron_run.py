@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from thx_cron import lifecycle
+from thx_cron.execution import run_in_foreground
+from thx_cron.models import Job, JobLog
+
+
+class Command(BaseCommand):
+    help = "Run one job now in the foreground and print its output."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("job", help="the job's id or name")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        job = find_job(options["job"])
+        run = lifecycle.create_run(job, trigger=JobLog.Trigger.MANUAL)
+        run = run_in_foreground(run)
+        self.stdout.write(f"run {run.pk} {run.status} in {run.duration_seconds or 0:.3f} s")
+        if run.result is not None:
+            self.stdout.write(f"result: {run.result!r}")
+        if run.status != JobLog.Status.SUCCEEDED:
+            if run.traceback:
+                self.stderr.write(run.traceback)
+            raise CommandError(f"job '{job.name}' {run.status}: {run.error}")
+
+
+def find_job(ref: str) -> Job:
+    """Return the job with this id or (unique) name, or raise CommandError saying why not."""
+    matches = list(Job.objects.filter(name=ref)[:2])
+    if not matches and ref.isdigit():
+        matches = list(Job.objects.filter(pk=int(ref)))
+    if not matches:
+        raise CommandError(f"job: no job with id or name '{ref}'.")
+    if len(matches) > 1:
+        raise CommandError(f"job: several jobs are named '{ref}'; give the id instead.")
+    return matches[0]

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from thx_cron.worker import run_worker
+
+
+class Command(BaseCommand):
+    help = "Run a django-q2 cluster that executes runs, and the dispatcher loop."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-dispatcher", action="store_true", help="execute runs only, do not dispatch"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        run_worker(dispatcher=not options["no_dispatcher"])

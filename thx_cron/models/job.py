@@ -1,0 +1,288 @@
+"""Job: what to run, when, and how."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.timezone import now
+
+from thx_cron import registry
+from thx_cron.conf import thx_settings
+from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec
+
+# Which model field a schedule validation error belongs to.
+_SCHEDULE_FIELD = {
+    "cron": "cron",
+    "calendar": "day",
+    "every_seconds": "every_seconds",
+    "at": "run_at",
+    "timezone": "timezone",
+    "start_at": "start_at",
+    "end_at": "end_at",
+    "kind": "schedule_kind",
+}
+_SCHEDULE_FIELDS = (
+    "schedule_kind",
+    "cron",
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "weekday",
+    "every_seconds",
+    "run_at",
+    "timezone",
+    "start_at",
+    "end_at",
+)
+
+
+class JobQuerySet(models.QuerySet["Job"]):
+    def due(self, now: datetime) -> JobQuerySet:
+        return self.filter(enabled=True, next_run_at__lte=now).order_by("next_run_at")
+
+    def visible_to(self, user: Any) -> JobQuerySet:
+        """Jobs the user may see: staff see all, others their own, anonymous none."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_staff or user.is_superuser:
+            return self
+        return self.filter(owner=user)
+
+    def with_tag(self, tag: str) -> JobQuerySet:
+        if _vendor(self.db) == "postgresql":
+            return self.filter(tags__contains=[tag])
+        # SQLite has no JSON containment operator; json_each does the same.
+        return self.extra(
+            where=["EXISTS (SELECT 1 FROM json_each(thx_cron_job.tags) WHERE value = %s)"],
+            params=[tag],
+        )
+
+
+def _vendor(alias: str) -> str:
+    from django.db import connections
+
+    return connections[alias].vendor
+
+
+class Job(models.Model):
+    class ScheduleKind(models.TextChoices):
+        CRON = "cron"
+        CALENDAR = "calendar"
+        INTERVAL = "interval"
+        ONCE = "once"
+
+    class Overlap(models.TextChoices):
+        ALLOW = "allow", "allow (runs may overlap)"
+        SKIP = "skip", "skip (while a run is running)"
+        QUEUE = "queue", "queue (wait for the running run)"
+
+    class Misfire(models.TextChoices):
+        RUN_ONCE = "run_once", "run once (one catch-up run)"
+        SKIP = "skip", "skip missed occurrences"
+        RUN_ALL = "run_all", "run all missed occurrences"
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="thx_cron_jobs",
+    )
+    tags = models.JSONField(default=list, blank=True)
+    enabled = models.BooleanField(default=True)
+
+    action = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+
+    schedule_kind = models.CharField(
+        "schedule", max_length=16, choices=ScheduleKind.choices, default=ScheduleKind.CRON
+    )
+    cron = models.CharField("cron expression", max_length=200, blank=True, default="")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    month = models.PositiveSmallIntegerField(null=True, blank=True)
+    day = models.PositiveSmallIntegerField(null=True, blank=True)
+    hour = models.PositiveSmallIntegerField(null=True, blank=True)
+    minute = models.PositiveSmallIntegerField(null=True, blank=True)
+    weekday = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="0 = Monday … 6 = Sunday."
+    )
+    every_seconds = models.PositiveIntegerField(null=True, blank=True)
+    run_at = models.DateTimeField("run at", null=True, blank=True)
+    timezone = models.CharField("time zone", max_length=64, default="UTC")
+    start_at = models.DateTimeField(null=True, blank=True)
+    end_at = models.DateTimeField(null=True, blank=True)
+
+    one_time = models.BooleanField(
+        default=False, help_text="Run the next occurrence only, then disable the job."
+    )
+    max_runs = models.PositiveIntegerField(null=True, blank=True)
+    timeout_seconds = models.PositiveIntegerField(null=True, blank=True)
+    overlap_policy = models.CharField(max_length=8, choices=Overlap.choices, default=Overlap.SKIP)
+    misfire_policy = models.CharField(
+        max_length=8, choices=Misfire.choices, default=Misfire.RUN_ONCE
+    )
+    misfire_grace_seconds = models.PositiveIntegerField(null=True, blank=True)
+    max_retries = models.PositiveSmallIntegerField(default=0)
+    retry_backoff_seconds = models.PositiveIntegerField(default=30)
+
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    last_run = models.ForeignKey(
+        "thx_cron.JobLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=16, blank=True, default="")
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    occurrence_count = models.PositiveIntegerField(
+        default=0, help_text="Scheduled occurrences dispatched (counts towards max runs)."
+    )
+    run_count = models.PositiveIntegerField(default=0)
+    success_count = models.PositiveIntegerField(default=0)
+    failure_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="thx_cron_job_name_per_owner"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(owner__isnull=True),
+                name="thx_cron_job_name_without_owner",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_run_at"], condition=Q(enabled=True), name="thx_cron_job_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Job:
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_schedule = instance._schedule_signature()
+        return instance
+
+    # --- schedule -------------------------------------------------------------------------------
+
+    @property
+    def schedule(self) -> Schedule:
+        spec = ScheduleSpec(
+            kind=self.schedule_kind,
+            cron=self.cron,
+            year=self.year,
+            month=self.month,
+            day=self.day,
+            hour=self.hour,
+            minute=self.minute,
+            weekday=self.weekday,
+            every_seconds=self.every_seconds,
+            at=self.run_at,
+        )
+        start_at = self.start_at
+        if self.schedule_kind == self.ScheduleKind.INTERVAL and start_at is None:
+            start_at = self.created_at  # intervals are anchored at creation by default
+        return Schedule(spec=spec, timezone=self.timezone, start_at=start_at, end_at=self.end_at)
+
+    def _schedule_signature(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _SCHEDULE_FIELDS) + (self.enabled,)
+
+    def schedule_changed(self) -> bool:
+        return getattr(self, "_loaded_schedule", None) != self._schedule_signature()
+
+    def compute_next_run(self, after: datetime) -> datetime | None:
+        """Return the first occurrence after `after` that this job may still run."""
+        if not self.enabled:
+            return None
+        if self.max_runs is not None and self.occurrence_count >= self.max_runs:
+            return None
+        return self.schedule.next_after(after)
+
+    @property
+    def effective_timeout(self) -> int:
+        return self.timeout_seconds or thx_settings.DEFAULT_TIMEOUT
+
+    @property
+    def effective_grace(self) -> timedelta:
+        grace = self.misfire_grace_seconds
+        return timedelta(seconds=thx_settings.MISFIRE_GRACE_SECONDS if grace is None else grace)
+
+    # --- validation -----------------------------------------------------------------------------
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        try:
+            self.schedule.validate()
+        except InvalidSchedule as exc:
+            errors.setdefault(_SCHEDULE_FIELD.get(exc.field, "schedule_kind"), []).append(
+                exc.message
+            )
+        try:
+            registry.validate_call(self.action, self.args, self.kwargs)
+        except registry.ActionError as exc:
+            errors.setdefault(exc.field, []).append(exc.message)
+        if not isinstance(self.tags, list) or not all(
+            isinstance(tag, str) and tag.strip() for tag in self.tags
+        ):
+            errors.setdefault("tags", []).append("Tags must be a list of non-empty strings.")
+        if self.timeout_seconds is not None and not (
+            1 <= self.timeout_seconds <= thx_settings.MAX_TIMEOUT
+        ):
+            errors.setdefault("timeout_seconds", []).append(
+                f"Timeout must be between 1 and {thx_settings.MAX_TIMEOUT} seconds."
+            )
+        if self.max_retries > 100:
+            errors.setdefault("max_retries", []).append("At most 100 retries.")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- persistence ----------------------------------------------------------------------------
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") is None and (self.pk is None or self.schedule_changed()):
+            self.next_run_at = self.compute_next_run(now())
+        super().save(*args, **kwargs)
+        self._loaded_schedule = self._schedule_signature()
+
+    # --- lifecycle (see thx_cron.lifecycle) -----------------------------------------------------
+
+    def start(self, run: Any = None, **kwargs: Any) -> Any:
+        """Claim `run` (or create a manual one) and mark it running."""
+        from thx_cron import lifecycle
+
+        return lifecycle.start(self, run, **kwargs)
+
+    def complete(self, run: Any, result: Any = None, **kwargs: Any) -> Any:
+        """Mark `run` succeeded with `result`."""
+        from thx_cron import lifecycle
+
+        return lifecycle.complete(self, run, result, **kwargs)
+
+    def error(self, run: Any, exc: BaseException | str, **kwargs: Any) -> Any:
+        """Mark `run` failed (or timed out) with `exc`, and schedule a retry if any are left."""
+        from thx_cron import lifecycle
+
+        return lifecycle.error(self, run, exc, **kwargs)
+
+    def pause(self) -> None:
+        self.enabled = False
+        self.save()
+
+    def resume(self) -> None:
+        self.enabled = True
+        self.save()
