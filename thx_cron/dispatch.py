@@ -56,6 +56,7 @@ def claim_due(now: datetime) -> list[int]:
         missed: list[tuple[JobLog, misfire.Plan]] = []
         for job in jobs:
             plan = _plan(job, now)
+            first_catch_up: JobLog | None = None
             for planned in plan.runs:
                 run = JobLog(
                     job=job,
@@ -66,8 +67,11 @@ def claim_due(now: datetime) -> list[int]:
                     enqueued_at=now,
                 )
                 runs.append(run)
-                if plan.missed_count and planned.trigger == JobLog.Trigger.CATCH_UP:
-                    missed.append((run, plan))
+                if first_catch_up is None and planned.trigger == JobLog.Trigger.CATCH_UP:
+                    first_catch_up = run
+            # One `missed` event per misfire (not per catch-up run), so an alert fires once.
+            if plan.missed_count and first_catch_up is not None and not plan.skipped_count:
+                missed.append((first_catch_up, plan))
             if plan.skipped_count and plan.skipped_last is not None:
                 record = JobLog(
                     job=job,

@@ -54,11 +54,13 @@ def plan(
     on_time = [moment for moment in on_time if moment > cutoff]
     missed: list[datetime] = []
     if due <= cutoff:
-        missed_sample = schedule.between(due - _TICK, cutoff, run_all_limit + 1)
+        # Counted exactly up to twice the run_all limit, so that the skipped part of a bounded
+        # run_all is exact too; `missed_more` says there were more than that.
+        count_limit = 2 * run_all_limit
+        missed_sample = schedule.between(due - _TICK, cutoff, count_limit + 1)
         latest = schedule.latest_at_or_before(cutoff, due - _TICK)
-        # Counted exactly up to the limit; `missed_more` says there were more than that.
-        result.missed_count = min(len(missed_sample), run_all_limit)
-        result.missed_more = len(missed_sample) > run_all_limit
+        result.missed_count = min(len(missed_sample), count_limit)
+        result.missed_more = len(missed_sample) > count_limit
         if policy == RUN_ALL:
             missed = _latest(schedule, due, cutoff, latest, run_all_limit)
         elif policy == RUN_ONCE and not on_time and latest is not None:
@@ -69,7 +71,8 @@ def plan(
             result.skipped_count = max(result.missed_count - len(missed), 1)
             result.skipped_first = not_run[0] if not_run else due
             result.skipped_last = _latest_not_run(schedule, due, latest, ran)
-    result.runs = [Planned(m, "catch_up") for m in missed] + [Planned(m, "schedule") for m in on_time]
+    result.runs = [Planned(m, "catch_up") for m in missed]
+    result.runs += [Planned(m, "schedule") for m in on_time]
     if one_time and (result.runs or result.skipped_count):
         result.runs = result.runs[-1:] if result.runs else []
         result.disable = True

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone as tz
+from datetime import UTC, datetime
 
 import pytest
 
 from thx_cron import dispatch, execution
 from thx_cron.models import Job, JobEvent, JobLog
 
-UTC = tz.utc
+UTC = UTC
 
 
 def at(text: str) -> datetime:
@@ -22,7 +22,9 @@ def no_broker(monkeypatch):
     return sent
 
 
-def test_a_due_job_gets_one_queued_run_and_its_next_run_time_advances(make_job, no_broker, django_capture_on_commit_callbacks):
+def test_a_due_job_gets_one_queued_run_and_its_next_run_time_advances(
+    make_job, no_broker, django_capture_on_commit_callbacks
+):
     job = make_job(cron="*/5 * * * *")
     Job.objects.filter(pk=job.pk).update(next_run_at=at("2027-01-01T10:00:00"))
     with django_capture_on_commit_callbacks(execute=True):
