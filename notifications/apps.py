@@ -1,4 +1,19 @@
+"""App config: subscribe to thx_cron's job events (thx_cron does not know this app exists)."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def on_job_event(sender: Any, event: Any, **kwargs: Any) -> None:
+    """Ask a worker to match the new event; the run that wrote it never waits for that."""
+    from notifications.queue import enqueue_processing
+    from notifications.rules import SOURCE_KINDS
+
+    if event.kind in SOURCE_KINDS:
+        enqueue_processing()
 
 
 class NotificationsConfig(AppConfig):
@@ -6,3 +21,13 @@ class NotificationsConfig(AppConfig):
     label = "thx_cron_notifications"
     verbose_name = "thx-cron notifications"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from notifications import checks  # noqa: F401  (registers the system checks)
+        from notifications.sweep import ensure_q2_schedule
+        from thx_cron.signals import job_event
+
+        job_event.connect(on_job_event, dispatch_uid="thx_cron_notifications.on_job_event")
+        post_migrate.connect(ensure_q2_schedule, sender=self)

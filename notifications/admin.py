@@ -1,0 +1,95 @@
+"""Django admin for notification rules (URLs write-only, shown masked) and read-only deliveries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from notifications.models import NotificationDelivery, NotificationRule
+from notifications.rules import EVENTS
+
+
+class RuleForm(forms.ModelForm):
+    # The stored URLs are secret: the form never renders them, and an empty field keeps them.
+    new_urls = forms.CharField(
+        label="Apprise URLs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+        help_text="One per line. Leave empty to keep the current URLs (shown masked above).",
+    )
+    events = forms.MultipleChoiceField(
+        choices=[(event, event.replace("_", " ")) for event in EVENTS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tags = forms.CharField(required=False, help_text="Comma-separated, for the tags scope.")
+
+    class Meta:
+        model = NotificationRule
+        fields = (
+            "name", "owner", "enabled", "events", "scope", "jobs", "tags",
+            "min_consecutive_failures", "throttle_seconds", "title_template", "body_template",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["tags"] = ", ".join(self.instance.tags or [])
+        else:
+            self.fields["new_urls"].required = True
+
+    def clean_tags(self) -> list[str]:
+        return [tag.strip() for tag in self.cleaned_data.get("tags", "").split(",") if tag.strip()]
+
+    def _post_clean(self) -> None:
+        lines = self.cleaned_data.get("new_urls", "") or ""
+        urls = [line.strip() for line in lines.splitlines() if line.strip()]
+        if urls:
+            self.instance.urls = urls
+        super()._post_clean()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # Model validation names the model field; the form shows it on the write-only one.
+        if field == "urls":
+            field = "new_urls"
+        super().add_error(field, error)
+
+
+@admin.register(NotificationRule)
+class NotificationRuleAdmin(admin.ModelAdmin):
+    form = RuleForm
+    list_display = ("name", "owner", "enabled", "events_text", "scope", "urls_masked")
+    list_filter = ("enabled", "scope")
+    search_fields = ("name",)
+    readonly_fields = ("urls_masked", "settings_key", "created_at", "updated_at")
+    filter_horizontal = ("jobs",)
+    fields = (
+        "name", "owner", "enabled", "urls_masked", "new_urls", "events", "scope", "jobs", "tags",
+        "min_consecutive_failures", "throttle_seconds", "title_template", "body_template",
+        "settings_key", "created_at", "updated_at",
+    )
+
+    @admin.display(description="URLs")
+    def urls_masked(self, rule: NotificationRule) -> str:
+        return "\n".join(rule.masked_urls) or "-"
+
+    @admin.display(description="events")
+    def events_text(self, rule: NotificationRule) -> str:
+        return ", ".join(rule.events or [])
+
+
+@admin.register(NotificationDelivery)
+class NotificationDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("id", "rule", "event", "status", "attempts", "job", "run", "created_at",
+                    "sent_at")
+    list_filter = ("status", "event")
+    search_fields = ("rule__name", "title")
+    list_select_related = ("rule", "job", "run")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

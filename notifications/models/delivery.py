@@ -1,0 +1,95 @@
+"""NotificationDelivery: one message of one rule about one event, with its sending history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.db.models import Max, Q
+from django.utils import timezone
+
+
+class NotificationDeliveryQuerySet(models.QuerySet["NotificationDelivery"]):
+    def visible_to(self, user: Any) -> NotificationDeliveryQuerySet:
+        """Deliveries of the rules the user may see."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_staff or user.is_superuser:
+            return self
+        return self.filter(rule__owner=user)
+
+    def due(self, now: datetime) -> NotificationDeliveryQuerySet:
+        """Pending deliveries whose next attempt has come and that no sender holds."""
+        return self.filter(
+            status=NotificationDelivery.Status.PENDING, next_attempt_at__lte=now
+        ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+
+    def last_notified(self, job_id: int, rule_ids: list[int]) -> dict[int, datetime]:
+        """Map each rule to when it last made a delivery about the job (for throttling)."""
+        rows = (
+            self.filter(job_id=job_id, rule_id__in=rule_ids, source_event_id__isnull=False)
+            .values("rule_id")
+            .annotate(last=Max("occurred_at"))
+        )
+        return {row["rule_id"]: row["last"] for row in rows}
+
+
+class NotificationDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SENT = "sent"
+        FAILED = "failed"
+
+    rule = models.ForeignKey(
+        "thx_cron_notifications.NotificationRule",
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    job = models.ForeignKey(
+        "thx_cron.Job", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    run = models.ForeignKey(
+        "thx_cron.JobLog", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The job event this delivery answers; a plain id, so pruning old events keeps it unique.
+    source_event_id = models.BigIntegerField(null=True, blank=True)
+    event = models.CharField(max_length=16, help_text="started, succeeded, failed, …, or test")
+    occurred_at = models.DateTimeField(default=timezone.now, help_text="When the event happened.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    title = models.TextField(blank=True, default="")
+    body = models.TextField(blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_to = models.JSONField(
+        default=list, blank=True, help_text="Indexes of the rule's URLs already sent to."
+    )
+    last_error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "notification deliveries"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "source_event_id"], name="thx_notify_one_per_rule_event"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="thx_notify_delivery_due",
+            ),
+            models.Index(fields=["job", "rule", "-occurred_at"], name="thx_notify_delivery_job"),
+        ]
+
+    rule_id: int
+
+    def __str__(self) -> str:
+        return f"delivery {self.pk} {self.event} ({self.status})"

@@ -1,0 +1,163 @@
+"""NotificationRule: which job events a user (or the operator) wants to hear about, and where."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from notifications import notifier, rendering
+from notifications import rules as matching
+
+MAX_URLS = 20
+
+
+class NotificationRuleQuerySet(models.QuerySet["NotificationRule"]):
+    def visible_to(self, user: Any) -> NotificationRuleQuerySet:
+        """Rules the user may see: staff see all, others their own, anonymous none."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_staff or user.is_superuser:
+            return self
+        return self.filter(owner=user)
+
+    def active(self) -> NotificationRuleQuerySet:
+        return self.filter(enabled=True)
+
+    def for_owner(self, owner_id: int | None) -> NotificationRuleQuerySet:
+        """Enabled rules that may see a job of `owner_id`: the owner's and the operator's."""
+        return self.active().filter(Q(owner__isnull=True) | Q(owner_id=owner_id))
+
+
+class NotificationRule(models.Model):
+    class Event(models.TextChoices):
+        STARTED = "started"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        TIMED_OUT = "timed_out", "timed out"
+        LOST = "lost"
+        MISSED = "missed"
+        RECOVERED = "recovered"
+
+    class Scope(models.TextChoices):
+        ALL = matching.SCOPE_ALL, "all jobs of the owner"
+        JOBS = matching.SCOPE_JOBS, "chosen jobs"
+        TAGS = matching.SCOPE_TAGS, "jobs with any of the tags"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="thx_cron_notification_rules",
+        help_text="Empty for operator rules from THX_CRON_NOTIFICATION_RULES (all jobs).",
+    )
+    name = models.CharField(max_length=200)
+    urls = models.JSONField(
+        "Apprise URLs", default=list, help_text="Secret: only ever shown masked."
+    )
+    events = models.JSONField(default=list, help_text="started, succeeded, failed, timed_out, "
+                              "lost, missed, recovered")
+    scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.ALL)
+    jobs = models.ManyToManyField("thx_cron.Job", blank=True, related_name="+")
+    tags = models.JSONField(default=list, blank=True)
+    min_consecutive_failures = models.PositiveIntegerField(
+        default=1, help_text="Failure events notify from this many consecutive failures on."
+    )
+    throttle_seconds = models.PositiveIntegerField(
+        default=0, help_text="At most one message per job in this window (0: no limit)."
+    )
+    title_template = models.TextField(blank=True, default=rendering.DEFAULT_TITLE)
+    body_template = models.TextField(blank=True, default=rendering.DEFAULT_BODY)
+    enabled = models.BooleanField(default=True)
+    settings_key = models.CharField(
+        max_length=200, blank=True, default="", editable=False,
+        help_text="Set for operator rules synced from settings.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NotificationRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="thx_notify_rule_name"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(owner__isnull=True), name="thx_notify_global_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_urls(self) -> list[str]:
+        return [notifier.mask(url) for url in self.urls or []]
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        for name, message in validation_errors(self):
+            errors.setdefault(name, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def facts(self, job_ids: frozenset[int] | None = None) -> matching.RuleFacts:
+        """Return this rule as the pure matcher sees it."""
+        return matching.RuleFacts(
+            id=self.pk,
+            owner_id=self.owner_id,
+            events=frozenset(self.events or []),
+            scope=self.scope,
+            job_ids=job_ids if job_ids is not None else frozenset(),
+            tags=frozenset(self.tags or []),
+            min_failures=self.min_consecutive_failures,
+            throttle_seconds=self.throttle_seconds,
+            enabled=self.enabled,
+        )
+
+    owner_id: int | None
+
+
+def validation_errors(rule: NotificationRule) -> list[tuple[str, str]]:
+    """Return (field, message) for everything wrong with `rule` (jobs are checked by callers)."""
+    errors: list[tuple[str, str]] = []
+    urls = rule.urls
+    if not isinstance(urls, list) or not urls:
+        errors.append(("urls", "Give at least one Apprise URL."))
+    elif len(urls) > MAX_URLS:
+        errors.append(("urls", f"At most {MAX_URLS} URLs per rule."))
+    else:
+        for index, url in enumerate(urls, start=1):
+            problem = notifier.validate_url(url)
+            if problem:
+                shown = notifier.mask(url) if isinstance(url, str) else repr(url)
+                errors.append(("urls", f"URL {index} ({shown}) {problem}."))
+    events = rule.events
+    if not isinstance(events, list) or not events:
+        errors.append(("events", f"Choose at least one of: {', '.join(matching.EVENTS)}."))
+    else:
+        unknown = [event for event in events if event not in matching.EVENTS]
+        if unknown:
+            errors.append(
+                ("events", f"Unknown event(s) {', '.join(map(str, unknown))}; "
+                           f"choose from {', '.join(matching.EVENTS)}.")
+            )
+    tags = rule.tags
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+        errors.append(("tags", "Tags must be a list of non-empty strings."))
+    elif rule.scope == NotificationRule.Scope.TAGS and not tags:
+        errors.append(("tags", "A rule scoped to tags needs at least one tag."))
+    if rule.min_consecutive_failures is not None and rule.min_consecutive_failures < 1:
+        errors.append(("min_consecutive_failures", "Must be at least 1."))
+    for name in ("title_template", "body_template"):
+        try:
+            rendering.validate(getattr(rule, name) or "")
+        except rendering.InvalidTemplate as exc:
+            errors.append((name, f"The template {exc.message}."))
+    if not (rule.title_template or "").strip() and not (rule.body_template or "").strip():
+        errors.append(("body_template", "Give a title or a body template."))
+    return errors

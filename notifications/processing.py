@@ -1,0 +1,110 @@
+"""Turn committed job events into deliveries: read the outbox, match rules, enqueue sends.
+
+Matching holds a lock on the cursor row, so processes take turns; throttling and the
+consecutive-failure condition therefore read a database that no other matcher is changing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from notifications import rendering, rules
+from notifications.conf import notify_settings
+from notifications.models import EventCursor, NotificationDelivery, NotificationRule
+from notifications.queue import enqueue_send
+from thx_cron.conf import thx_settings
+from thx_cron.models import JobEvent
+
+logger = logging.getLogger(__name__)
+
+CURSOR = "notifications"
+BATCH = 500
+
+
+def process_new_events_task() -> int:
+    """The django-q2 task: match new events; return how many deliveries were made."""
+    return len(process_new_events())
+
+
+def process_new_events(*, now: datetime | None = None, lookback: bool = False) -> list[int]:
+    """Match the events after the cursor (and, with `lookback`, recent ones again)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        cursor, _ = EventCursor.objects.select_for_update().get_or_create(name=CURSOR)
+        fresh = list(_interesting().filter(id__gt=cursor.last_event_id)[:BATCH])
+        events = fresh
+        if lookback:
+            # An event may commit after a later one (concurrent writers on PostgreSQL) and so
+            # slip behind the cursor; matching recent events again is harmless (one per rule).
+            since = now - timedelta(seconds=notify_settings.LOOKBACK)
+            late = _interesting().filter(id__lte=cursor.last_event_id, occurred_at__gte=since)
+            events = list(late) + fresh
+        created = [pk for event in events for pk in _deliveries_for(event)]
+        if fresh:
+            cursor.last_event_id = fresh[-1].pk
+            cursor.save(update_fields=["last_event_id", "updated_at"])
+        timeout = notify_settings.TIMEOUT
+        transaction.on_commit(lambda: [enqueue_send(pk, timeout) for pk in created])
+    return created
+
+
+def _interesting():  # type: ignore[no-untyped-def]
+    return (
+        JobEvent.objects.filter(kind__in=rules.SOURCE_KINDS)
+        .select_related("job", "run")
+        .order_by("id")
+    )
+
+
+def _deliveries_for(event: JobEvent) -> list[int]:
+    job = event.job
+    candidates = list(NotificationRule.objects.for_owner(job.owner_id).prefetch_related("jobs"))
+    if not candidates:
+        return []
+    data = event.data or {}
+    facts = rules.EventFacts(
+        id=event.pk,
+        kind=event.kind,
+        job_id=job.pk,
+        job_owner_id=job.owner_id,
+        job_tags=frozenset(tag for tag in job.tags or [] if isinstance(tag, str)),
+        occurred_at=event.occurred_at,
+        consecutive_failures=int(data.get("consecutive_failures", 0) or 0),
+        previous_consecutive_failures=int(data.get("previous_consecutive_failures", 0) or 0),
+    )
+    by_id = {rule.pk: rule for rule in candidates}
+    rule_facts = [rule.facts(frozenset(j.pk for j in rule.jobs.all())) for rule in candidates]
+    last = NotificationDelivery.objects.last_notified(job.pk, list(by_id))
+    made = []
+    for found in rules.match(facts, rule_facts, last):
+        rule = by_id[found.rule_id]
+        if NotificationDelivery.objects.filter(rule=rule, source_event_id=event.pk).exists():
+            continue  # matched before (the sweep's second look)
+        context = rendering.run_context(
+            job, event.run, found.event, data, rule.name, run_link(event.run_id)
+        )
+        delivery = NotificationDelivery.objects.create(
+            rule=rule,
+            job=job,
+            run=event.run,
+            source_event_id=event.pk,
+            event=found.event,
+            occurred_at=event.occurred_at,
+            title=rendering.render(rule.title_template, context),
+            body=rendering.render(rule.body_template, context),
+        )
+        made.append(delivery.pk)
+    return made
+
+
+def run_link(run_id: int | None) -> str:
+    """Return the admin page of a run under THX_CRON_BASE_URL."""
+    base = str(getattr(settings, "THX_CRON_BASE_URL", thx_settings.BASE_URL)).rstrip("/")
+    if run_id is None:
+        return base + "/admin/thx_cron/job/"
+    return f"{base}/admin/thx_cron/joblog/{run_id}/change/"

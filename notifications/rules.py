@@ -1,0 +1,118 @@
+"""Pure rule matching: which rules want to hear about one job event.
+
+Nothing here touches the ORM, settings or the clock; `notifications.processing` gathers the facts
+from the database (including when each rule last notified about the job) and hands them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+# The notification events a rule can ask for, in the order users read them.
+EVENTS = ("started", "succeeded", "failed", "timed_out", "lost", "missed", "recovered")
+FAILURE_EVENTS = frozenset({"failed", "timed_out", "lost"})
+# Job event kinds that can turn into a notification; others (queued, output…) never do.
+SOURCE_KINDS = frozenset({"started", "succeeded", "failed", "timed_out", "lost", "missed"})
+
+SCOPE_ALL = "all"
+SCOPE_JOBS = "jobs"
+SCOPE_TAGS = "tags"
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What matching needs to know about one job event."""
+
+    id: int
+    kind: str
+    job_id: int
+    job_owner_id: int | None
+    job_tags: frozenset[str]
+    occurred_at: datetime
+    consecutive_failures: int = 0
+    previous_consecutive_failures: int = 0
+
+
+@dataclass(frozen=True)
+class RuleFacts:
+    """What matching needs to know about one rule; `owner_id` None is an operator rule."""
+
+    id: int
+    owner_id: int | None
+    events: frozenset[str]
+    scope: str = SCOPE_ALL
+    job_ids: frozenset[int] = field(default_factory=frozenset)
+    tags: frozenset[str] = field(default_factory=frozenset)
+    min_failures: int = 1
+    throttle_seconds: int = 0
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Match:
+    rule_id: int
+    event: str
+
+
+def wanted_event(event: EventFacts, rule: RuleFacts) -> str | None:
+    """Return the notification event `rule` wants for `event`, or None."""
+    kind = event.kind
+    if kind == "succeeded":
+        threshold = max(1, rule.min_failures)
+        if "recovered" in rule.events and event.previous_consecutive_failures >= threshold:
+            return "recovered"
+        return "succeeded" if "succeeded" in rule.events else None
+    if kind in FAILURE_EVENTS:
+        if event.consecutive_failures < rule.min_failures:
+            return None
+        return kind if kind in rule.events else None
+    if kind in SOURCE_KINDS and kind in rule.events:
+        return kind
+    return None
+
+
+def in_scope(event: EventFacts, rule: RuleFacts) -> bool:
+    """Return whether the event's job is one the rule watches."""
+    if rule.owner_id is not None and rule.owner_id != event.job_owner_id:
+        return False  # a user's rule only ever sees that user's jobs
+    if rule.scope == SCOPE_JOBS:
+        return event.job_id in rule.job_ids
+    if rule.scope == SCOPE_TAGS:
+        return bool(rule.tags & event.job_tags)
+    return True
+
+
+def throttled(
+    event: EventFacts, rule: RuleFacts, wanted: str, last_notified: datetime | None
+) -> bool:
+    """Return whether an earlier delivery about this job is still inside the throttle window."""
+    # A recovery is the message that ends an incident; holding it back would leave people
+    # believing the job is still broken.
+    if wanted == "recovered" or not rule.throttle_seconds or last_notified is None:
+        return False
+    return event.occurred_at - last_notified < timedelta(seconds=rule.throttle_seconds)
+
+
+def match(
+    event: EventFacts,
+    rules: Iterable[RuleFacts],
+    last_notified: Mapping[int, datetime] | None = None,
+) -> list[Match]:
+    """Return the deliveries to make for `event`: at most one per rule.
+
+    `last_notified` maps a rule id to when that rule last made a delivery about this job.
+    """
+    if event.kind not in SOURCE_KINDS:
+        return []
+    last_notified = last_notified or {}
+    matches = []
+    for rule in rules:
+        if not rule.enabled or not in_scope(event, rule):
+            continue
+        wanted = wanted_event(event, rule)
+        if wanted is None or throttled(event, rule, wanted, last_notified.get(rule.id)):
+            continue
+        matches.append(Match(rule_id=rule.id, event=wanted))
+    return matches
