@@ -48,7 +48,9 @@ class Action:
         try:
             inspect.signature(self.func).bind(*args, **kwargs)
         except TypeError as exc:
-            field = "kwargs" if kwargs and not args else "args"
+            # "unexpected keyword argument", "multiple values for argument" concern the kwargs.
+            keyword = "keyword" in str(exc) or "multiple values" in str(exc)
+            field = "kwargs" if kwargs and (keyword or not args) else "args"
             raise ActionError(field, f"{self.name}: {exc}") from None
         if self.validator is not None:
             self.validator(*args, **kwargs)

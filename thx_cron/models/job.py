@@ -19,6 +19,12 @@ from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec
 _SCHEDULE_FIELD = {
     "cron": "cron",
     "calendar": "day",
+    "year": "year",
+    "month": "month",
+    "day": "day",
+    "hour": "hour",
+    "minute": "minute",
+    "weekday": "weekday",
     "every_seconds": "every_seconds",
     "at": "run_at",
     "timezone": "timezone",
@@ -172,6 +178,14 @@ class Job(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # --- persistence (a schedule change recomputes the next run) ---------------------------
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") is None and (self.pk is None or self.schedule_changed()):
+            self.next_run_at = self.compute_next_run(now())
+        super().save(*args, **kwargs)
+        self._loaded_schedule = self._schedule_signature()
+
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any) -> Job:
         instance = super().from_db(db, field_names, values)
@@ -250,14 +264,6 @@ class Job(models.Model):
             errors.setdefault("max_retries", []).append("At most 100 retries.")
         if errors:
             raise ValidationError(errors)
-
-    # --- persistence ----------------------------------------------------------------------------
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if kwargs.get("update_fields") is None and (self.pk is None or self.schedule_changed()):
-            self.next_run_at = self.compute_next_run(now())
-        super().save(*args, **kwargs)
-        self._loaded_schedule = self._schedule_signature()
 
     # --- lifecycle (see thx_cron.lifecycle) -----------------------------------------------------
 
