@@ -57,10 +57,13 @@ class NotificationRule(models.Model):
     )
     name = models.CharField(max_length=200)
     urls = models.JSONField(
-        "Apprise URLs", default=list, help_text="Secret: only ever shown masked."
+        "Apprise URLs", default=list, blank=True, help_text="Secret: only ever shown masked."
     )
-    events = models.JSONField(default=list, help_text="started, succeeded, failed, timed_out, "
-                              "lost, missed, recovered")
+    events = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="started, succeeded, failed, timed_out, lost, missed, recovered",
+    )
     scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.ALL)
     jobs = models.ManyToManyField("thx_cron.Job", blank=True, related_name="+")
     tags = models.JSONField(default=list, blank=True)
