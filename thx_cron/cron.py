@@ -3,13 +3,14 @@
 Expressions use croniter's grammar: 5 fields (minute hour day-of-month month day-of-week), an
 optional 6th for seconds and 7th for the year (croniter's default order, seconds after the day of
 week), `L`, `W`, `#`, and the aliases `@yearly @annually @monthly @weekly @daily @midnight @hourly`.
-Everything here works on naive wall-clock datetimes: mapping them to instants (and so DST) is the
-job of `thx_cron.schedule`.
+Calendar fields are translated into the same grammar. Everything here works on naive wall-clock
+datetimes: mapping them to instants (and so DST) is the job of `thx_cron.schedule`.
 """
 
 from __future__ import annotations
 
 import re
+from calendar import isleap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,12 +45,29 @@ _NAMES = {3: frozenset(_MONTHS), 4: frozenset(_WEEKDAYS)}
 _NUMBER = re.compile(r"[0-9]+")
 _HASHED = re.compile(r"[hr](\([0-9]+-[0-9]+\))?(/[0-9]+)?")
 _NEAREST_WEEKDAY = re.compile(r"([0-9]+)w|w([0-9]+)")
+_CALENDAR_RANGES = {
+    "year": (1970, 2199),
+    "month": (1, 12),
+    "day": (1, 31),
+    "hour": (0, 23),
+    "minute": (0, 59),
+    "weekday": (0, 6),
+}
+# English names, fixed: calendar.month_name would follow the host's locale.
+_MONTH_NAMES = tuple(
+    "January February March April May June July August September October November December".split()
+)
+_LONGEST_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # Wide enough to reach any year a calendar schedule accepts (1970-2199) in one search.
 _MAX_YEARS = 230
 
 
 class CronError(ValueError):
-    """Raised with a human message when a cron expression cannot be used."""
+    """Raised with a human message when an expression or calendar fields cannot be used."""
+
+    def __init__(self, message: str, field: str = "cron") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -105,7 +123,10 @@ def _check_item(item: str, index: int) -> None:
     if not item:
         raise CronError(f"empty value in the {name} field")
     if _HASHED.fullmatch(item):
-        raise CronError(f"'{item.upper()}' in the {name} field: hashed (H) and random (R) values are not supported")
+        raise CronError(
+            f"'{item.upper()}' in the {name} field: "
+            "hashed (H) and random (R) values are not supported"
+        )
     base, slash, step = item.partition("/")
     if slash and (not _NUMBER.fullmatch(step) or int(step) < 1):
         raise CronError(f"step '{step}' in the {name} field must be a whole number of at least 1")
@@ -131,8 +152,53 @@ def _check_item(item: str, index: int) -> None:
             raise CronError(f"{int(bound)} is out of range {low}-{high} in the {name} field")
 
 
-def walls(expression: CronExpression, start: datetime, *, backward: bool = False) -> Iterator[datetime]:
-    """Yield the naive wall-clock times matching `expression`, strictly after `start` (or before it)."""
+def calendar_expression(
+    *,
+    year: int | None,
+    month: int | None,
+    day: int | None,
+    hour: int | None,
+    minute: int | None,
+    weekday: int | None,
+) -> CronExpression:
+    """Check calendar fields and translate them into an expression (see `thx_cron.schedule`)."""
+    values = {"year": year, "month": month, "day": day, "hour": hour, "minute": minute}
+    for name, value in {**values, "weekday": weekday}.items():
+        low, high = _CALENDAR_RANGES[name]
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CronError(f"must be a whole number, got {value!r}", field=name)
+        if not low <= value <= high:
+            raise CronError(f"{value} is out of range {low}-{high}", field=name)
+    if month is not None and day is not None:
+        leap = year is None or isleap(year)
+        if day > (28 if month == 2 and not leap else _LONGEST_MONTH[month - 1]):
+            when = f"{_MONTH_NAMES[month - 1]} {day}" + (f", {year}" if year is not None else "")
+            raise CronError(f"{when} never occurs", field="calendar")
+    # APScheduler's rule: below the least significant given field, minimums; above it, "every".
+    # A weekday counts as a day; with nothing given at all, everything means "every".
+    levels = (year, month, day if day is not None else weekday, hour, minute)
+    least = max((level for level, value in enumerate(levels) if value is not None), default=-1)
+
+    def field(value: int | None, level: int, minimum: int) -> str:
+        if value is not None:
+            return str(value)
+        return str(minimum) if 0 <= least < level else "*"
+
+    hour_field = field(hour, 3, 0)
+    fields = [field(minute, 4, 0), hour_field, field(day, 2, 1), field(month, 1, 1)]
+    # Cron counts weekdays from Sunday, Python from Monday.
+    fields.append("*" if weekday is None else str((weekday + 1) % 7))
+    if year is not None:
+        fields += ["0", str(year)]
+    return CronExpression(" ".join(fields), wildcard_hour=hour_field == "*", day_or=False)
+
+
+def walls(
+    expression: CronExpression, start: datetime, *, backward: bool = False
+) -> Iterator[datetime]:
+    """Yield the naive wall times matching `expression`, strictly after `start` (or before it)."""
     iterator = _Croniter(
         expression.text, start, day_or=expression.day_or, max_years_between_matches=_MAX_YEARS
     )
@@ -153,9 +219,18 @@ def describe_cron(text: str) -> str:
     # cron-descriptor reads Quartz order (seconds first, year last) and writes "last Friday" as 5L.
     weekday = re.sub(r"^L([0-7])$", r"\1L", fields[4])
     quartz = " ".join([seconds, *fields[:4], weekday, year])
-    # A fixed locale keeps the text independent of the host's environment.
-    options = Options(locale_code="en_US", use_24hour_time_format=False)
     try:
-        return str(ExpressionDescriptor(quartz, options).get_description())
-    except Exception:  # noqa: BLE001 - a preview must never fail because a description could not be worded
+        return str(ExpressionDescriptor(quartz, _english()).get_description())
+    except Exception:  # a preview must not fail for want of words
         return f"cron '{text}'"
+
+
+def _english() -> Options:
+    """Return cron-descriptor options for English with AM/PM, whatever the host's locale."""
+    try:
+        return Options(locale_code="en_US", use_24hour_time_format=False)
+    except TypeError:  # cron-descriptor 1.x takes no arguments (the project allows >= 1.4)
+        options = Options()
+        options.locale_code = "en_US"
+        options.use_24hour_time_format = False
+        return options

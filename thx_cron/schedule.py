@@ -20,10 +20,11 @@ Kinds:
 ``start_at`` and ``end_at`` bound every kind: no occurrence before the one or after the other.
 
 Daylight saving time follows Debian's cron. Wall-clock times come from croniter on naive
-datetimes and are mapped to instants here. A fixed-hour schedule (hour field not starting with
-``*``) whose time falls in a spring-forward gap runs once, at the jump; in the repeated fall-back
-hour it runs once, at the first pass. A wildcard-hour schedule runs at every wall-clock time that
-exists: gap times are skipped and repeated times run at both instants.
+datetimes and are mapped to instants here. A fixed-hour schedule (a cron hour field not starting
+with ``*``; a calendar whose hour is given or defaults to 0) whose time falls in a spring-forward
+gap runs once, at the jump; in the repeated fall-back hour it runs once, at the first pass. A
+wildcard-hour schedule runs at every wall-clock time that exists: gap times are skipped and
+repeated times run at both instants.
 """
 
 from __future__ import annotations
@@ -32,30 +33,33 @@ import heapq
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from itertools import islice, takewhile
 from zoneinfo import ZoneInfo, available_timezones
 
-from thx_cron.cron import CronError, CronExpression, describe_cron, parse_cron, walls
+from thx_cron.cron import (
+    CronError,
+    CronExpression,
+    calendar_expression,
+    describe_cron,
+    parse_cron,
+    walls,
+)
 
-UTC = timezone.utc
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TICK = timedelta(microseconds=1)
 _SECOND = timedelta(seconds=1)
 _DAY = timedelta(days=1)
 # Searching for a first occurrence from here proves whether an expression can ever match.
 _BEFORE_ALL_YEARS = datetime(1969, 12, 31, 23, 59, 59)
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December")
-_LONGEST_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_CALENDAR_RANGES = (("year", 1970, 2199), ("month", 1, 12), ("day", 1, 31), ("hour", 0, 23),
-                    ("minute", 0, 59), ("weekday", 0, 6))
 
 
 class Kind(StrEnum):
+    """The kinds of schedule; exactly one per job."""
+
     CRON = "cron"
     CALENDAR = "calendar"
     INTERVAL = "interval"
@@ -73,12 +77,12 @@ class InvalidSchedule(ValueError):
 
 @lru_cache(maxsize=1)
 def _zone_names() -> frozenset[str]:
-    return frozenset(available_timezones())
+    # "localtime" is the host's zone under another name: a job must not change with the server.
+    return frozenset(available_timezones()) - {"localtime"}
 
 
 def parse_timezone(name: str) -> ZoneInfo:
     """Return the IANA time zone called `name`, raising InvalidSchedule if there is none."""
-    # The known-name check keeps out host-dependent keys such as "localtime".
     if not isinstance(name, str) or name not in _zone_names():
         raise InvalidSchedule("timezone", f"unknown time zone {name!r}")
     return ZoneInfo(name)
@@ -109,6 +113,11 @@ class Schedule:
     start_at: datetime | None = None
     end_at: datetime | None = None
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """Return the schedule's time zone, raising InvalidSchedule if it is unknown."""
+        return parse_timezone(self.timezone)
+
     def validate(self) -> None:
         """Raise InvalidSchedule naming the first field that makes this schedule unusable."""
         kind = self._kind()
@@ -138,11 +147,11 @@ class Schedule:
     def between(self, after: datetime, until: datetime, limit: int) -> list[datetime]:
         """Return the earliest `limit` occurrences in (after, until]."""
         until = _aware(until, "until")
-        occurrences = takewhile(lambda instant: instant <= until, self._iter_after(_aware(after, "after")))
-        return list(islice(occurrences, limit))
+        upcoming = self._iter_after(_aware(after, "after"))
+        return list(islice(takewhile(lambda instant: instant <= until, upcoming), limit))
 
     def latest_at_or_before(self, moment: datetime, after: datetime) -> datetime | None:
-        """Return the last occurrence in (after, moment], or None; searches backward, so any range is cheap."""
+        """Return the last occurrence in (after, moment], or None, searching back from `moment`."""
         top = _aware(moment, "moment")
         if self.end_at is not None:
             top = min(top, self.end_at)
@@ -157,7 +166,7 @@ class Schedule:
         if kind == Kind.ONCE:
             at = self._at()
             return at if lower < at <= top else None
-        zone, expression = parse_timezone(self.timezone), self._expression()
+        zone, expression = self.zone, self._expression()
         best: datetime | None = None
         for wall in walls(expression, _wall_bound(top, zone, latest=True) + _SECOND, backward=True):
             instants = _instants(wall, zone, expression.wildcard_hour)
@@ -171,21 +180,22 @@ class Schedule:
 
     def describe(self) -> str:
         """Return a human description of when this schedule runs."""
-        kind, spec, zone = self._kind(), self.spec, parse_timezone(self.timezone)
+        kind, spec, zone = self._kind(), self.spec, self.zone
         if kind == Kind.CRON:
             text = describe_cron(self._expression().text)
         elif kind == Kind.CALENDAR:
             if spec.day is not None and spec.weekday is not None:
                 # cron-descriptor words day + weekday as "or"; calendar fields mean "and".
-                text = describe_cron(_calendar_expression(replace(spec, weekday=None)).text)
+                text = describe_cron(_calendar(replace(spec, weekday=None)).text)
                 text += f", only on {_WEEKDAY_NAMES[spec.weekday]}"
             else:
                 text = describe_cron(self._expression().text)
         elif kind == Kind.INTERVAL:
             text = _describe_every(self._step())
         else:
-            at = self._at().astimezone(zone) if self.spec.at is None or not _is_naive(self.spec.at) else self.spec.at
-            text = f"Once, at {_local(at)}"
+            at = self.spec.at
+            local = at if at is not None and _is_naive(at) else self._at().astimezone(zone)
+            text = f"Once, at {_local(local)}"
         if self.start_at is not None:
             text += f", from {_local(self.start_at.astimezone(zone))}"
         if self.end_at is not None:
@@ -208,27 +218,23 @@ class Schedule:
             yield instant
 
     def _walls_after(self, lower: datetime) -> Iterator[datetime]:
-        """Yield cron/calendar occurrences after `lower`, mapping croniter's wall times to instants."""
-        zone, expression = parse_timezone(self.timezone), self._expression()
+        """Yield cron or calendar occurrences after `lower`, mapping wall times to instants."""
+        zone, expression = self.zone, self._expression()
         # The repeated fall-back hour yields a second pass of instants after later walls' first
         # pass, so instants wait in a heap until no later wall can produce an earlier one.
         pending: list[datetime] = []
-        last: datetime | None = None
+        # Only instants after the last one yielded: several gap times map to the same jump.
+        floor = lower
         for wall in walls(expression, _wall_bound(lower, zone, latest=False) - _SECOND):
             instants = _instants(wall, zone, expression.wildcard_hour)
             for instant in instants:
-                if instant > lower:
+                if instant > floor and instant not in pending:
                     heapq.heappush(pending, instant)
             while pending and instants and pending[0] <= instants[0]:
-                instant = heapq.heappop(pending)
-                if instant != last:  # several gap times can map to the same jump
-                    yield instant
-                    last = instant
+                floor = heapq.heappop(pending)
+                yield floor
         while pending:
-            instant = heapq.heappop(pending)
-            if instant != last:
-                yield instant
-                last = instant
+            yield heapq.heappop(pending)
 
     def _interval_after(self, lower: datetime) -> Iterator[datetime]:
         anchor, step = self._anchor(), self._step()
@@ -242,20 +248,22 @@ class Schedule:
             return Kind(self.spec.kind)
         except ValueError:
             expected = ", ".join(kind.value for kind in Kind)
-            raise InvalidSchedule("kind", f"unknown kind {self.spec.kind!r}, expected one of {expected}") from None
+            message = f"unknown kind {self.spec.kind!r}, expected one of {expected}"
+            raise InvalidSchedule("kind", message) from None
 
     def _expression(self) -> CronExpression:
-        if self._kind() == Kind.CALENDAR:
-            return _calendar_expression(self.spec)
         try:
+            if self._kind() == Kind.CALENDAR:
+                return _calendar(self.spec)
             return parse_cron(self.spec.cron)
         except CronError as exc:
-            raise InvalidSchedule("cron", str(exc)) from None
+            raise InvalidSchedule(exc.field, str(exc)) from None
 
     def _step(self) -> timedelta:
         every = self.spec.every_seconds
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise InvalidSchedule("every_seconds", f"must be a whole number of seconds, at least 1 (got {every!r})")
+            message = f"must be a whole number of seconds, at least 1 (got {every!r})"
+            raise InvalidSchedule("every_seconds", message)
         return timedelta(seconds=every)
 
     def _anchor(self) -> datetime:
@@ -267,7 +275,7 @@ class Schedule:
             raise InvalidSchedule("at", "a once schedule needs the instant to run at")
         if not _is_naive(at):
             return at.astimezone(UTC)
-        return _instants(at, parse_timezone(self.timezone), wildcard_hour=False)[0]
+        return _instants(at, self.zone, wildcard_hour=False)[0]
 
     def _lower_bound(self, after: datetime) -> datetime:
         """Return the instant occurrences must be strictly after, given `after` and start_at."""
@@ -276,41 +284,19 @@ class Schedule:
         return after.astimezone(UTC)
 
 
-def _calendar_expression(spec: ScheduleSpec) -> CronExpression:
-    """Check calendar fields and translate them into a croniter expression."""
-    for name, low, high in _CALENDAR_RANGES:
-        value = getattr(spec, name)
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidSchedule(name, f"must be a whole number, got {value!r}")
-        if not low <= value <= high:
-            raise InvalidSchedule(name, f"{value} is out of range {low}-{high}")
-    if spec.month is not None and spec.day is not None:
-        leap = spec.year is None or (spec.year % 4 == 0 and (spec.year % 100 != 0 or spec.year % 400 == 0))
-        longest = _LONGEST_MONTH[spec.month - 1] - (1 if spec.month == 2 and not leap else 0)
-        if spec.day > longest:
-            year = f", {spec.year}" if spec.year is not None else ""
-            raise InvalidSchedule("calendar", f"{_MONTH_NAMES[spec.month - 1]} {spec.day}{year} never occurs")
-    day_level = spec.day if spec.day is not None else spec.weekday
-    levels = (spec.year, spec.month, day_level, spec.hour, spec.minute)
-    least = max((level for level, value in enumerate(levels) if value is not None), default=-1)
-
-    def field(value: int | None, level: int, minimum: int) -> str:
-        if value is not None:
-            return str(value)
-        return str(minimum) if level > least else "*"
-
-    weekday = "*" if spec.weekday is None else str((spec.weekday + 1) % 7)  # cron counts from Sunday
-    hour = field(spec.hour, 3, 0)
-    fields = [field(spec.minute, 4, 0), hour, field(spec.day, 2, 1), field(spec.month, 1, 1), weekday]
-    if spec.year is not None:
-        fields += ["0", str(spec.year)]
-    return CronExpression(" ".join(fields), wildcard_hour=hour == "*", day_or=False)
+def _calendar(spec: ScheduleSpec) -> CronExpression:
+    return calendar_expression(
+        year=spec.year,
+        month=spec.month,
+        day=spec.day,
+        hour=spec.hour,
+        minute=spec.minute,
+        weekday=spec.weekday,
+    )
 
 
 def _instants(wall: datetime, zone: ZoneInfo, wildcard_hour: bool) -> list[datetime]:
-    """Return the UTC instants at which wall-clock time `wall` runs in `zone`, by Debian cron's rules."""
+    """Return the instants at which wall-clock time `wall` runs in `zone`, by Debian's rules."""
     first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
     second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
     if first == second:
@@ -335,10 +321,14 @@ def _jump(zone: ZoneInfo, before: datetime, after: datetime) -> datetime:
 
 
 def _wall_bound(instant: datetime, zone: ZoneInfo, *, latest: bool) -> datetime:
-    """Return `instant` as naive wall time under the smallest (or, if `latest`, largest) nearby offset."""
+    """Return `instant` as naive wall time under the smallest (`latest`: largest) nearby offset."""
     # Offsets a day either side cover a DST change between `instant` and the walls mapping near it.
-    offsets = [(instant + shift).astimezone(zone).utcoffset() or timedelta() for shift in (-_DAY, timedelta(), _DAY)]
-    return instant.astimezone(UTC).replace(tzinfo=None, microsecond=0) + (max if latest else min)(offsets)
+    offsets = [
+        (instant + shift).astimezone(zone).utcoffset() or timedelta()
+        for shift in (-_DAY, timedelta(), _DAY)
+    ]
+    naive = instant.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    return naive + (max(offsets) if latest else min(offsets))
 
 
 def _aware(value: datetime, name: str) -> datetime:
@@ -357,8 +347,10 @@ def _local(value: datetime) -> str:
 
 def _describe_every(step: timedelta) -> str:
     seconds = int(step.total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
-        if seconds % size == 0:
-            break
+    unit, size = next(
+        (unit, size)
+        for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+        if seconds % size == 0
+    )
     count = seconds // size
     return f"Every {unit}" if count == 1 else f"Every {count} {unit}s"
