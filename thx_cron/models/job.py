@@ -195,7 +195,9 @@ class Job(models.Model):
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any) -> Job:
         instance = super().from_db(db, field_names, values)
-        instance._loaded_schedule = instance._schedule_signature()
+        # Reading a deferred field here would reload the row through from_db, without end.
+        if not instance.get_deferred_fields().intersection(_SCHEDULE_FIELDS + ("enabled",)):
+            instance._loaded_schedule = instance._schedule_signature()
         return instance
 
     # --- schedule -------------------------------------------------------------------------------
