@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
@@ -38,3 +39,23 @@ def remap(error: ValidationError, fields: Mapping[str, str]) -> ValidationError:
     for name, errors in error.error_dict.items():
         renamed.setdefault(fields.get(name, name), []).extend(errors)
     return ValidationError(renamed)
+
+
+def operation_info(error: ValidationError) -> Any:
+    """Return an `OperationInfo` listing every message of `error` with its field."""
+    from strawberry_django.fields.types import OperationInfo, OperationMessage
+
+    kind = OperationMessage.Kind.VALIDATION
+    messages = []
+    for field, errors in getattr(error, "error_dict", {NON_FIELD_ERRORS: error.error_list}).items():
+        for item in errors:
+            text = item.message % item.params if item.params else item.message
+            messages.append(
+                OperationMessage(
+                    kind=kind,
+                    field=None if field == NON_FIELD_ERRORS else field,
+                    message=str(text),
+                    code=item.code,
+                )
+            )
+    return OperationInfo(messages=messages)

@@ -1,0 +1,30 @@
+"""The WebSocket endpoint: Strawberry's Channels consumer with bearer tokens in connection_init."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from strawberry.channels import GraphQLWSConsumer
+from strawberry.exceptions import ConnectionRejectionError
+
+from graphql_api.auth import InvalidToken, user_for_authorization
+
+
+class ThxGraphQLWSConsumer(GraphQLWSConsumer):
+    """Subscriptions (and queries) over graphql-transport-ws and graphql-ws."""
+
+    async def on_ws_connect(self, context: Any) -> Any:
+        params = context.get("connection_params") if isinstance(context, dict) else None
+        header = None
+        if isinstance(params, dict):
+            header = params.get("Authorization") or params.get("authorization")
+        if header is not None and not isinstance(header, str):
+            raise ConnectionRejectionError({"message": "Authorization must be a string."})
+        try:
+            user = await sync_to_async(user_for_authorization)(header)
+        except InvalidToken as exc:
+            raise ConnectionRejectionError({"message": str(exc)}) from None
+        if user is not None:
+            self.scope["user"] = user  # replaces the session user for this connection
+        return await super().on_ws_connect(context)

@@ -1,0 +1,58 @@
+"""Filters and orderings for jobs and runs."""
+
+from __future__ import annotations
+
+import strawberry
+import strawberry_django
+from django.db.models import Q, QuerySet
+
+from thx_cron.models import Job, JobLog
+
+
+@strawberry_django.filter_type(Job, lookups=True)
+class JobFilter:
+    id: strawberry.auto
+    name: strawberry.auto
+    enabled: strawberry.auto
+    action: strawberry.auto
+    schedule_kind: strawberry.auto
+    next_run_at: strawberry.auto
+    last_status: strawberry.auto
+
+    @strawberry_django.filter_field
+    def tag(self, value: str, prefix: str) -> Q:
+        return Q(**{f"{prefix}pk__in": Job.objects.with_tag(value).values("pk")})
+
+
+@strawberry_django.order_type(Job)
+class JobOrder:
+    name: strawberry.auto
+    next_run_at: strawberry.auto
+    last_run_at: strawberry.auto
+    created_at: strawberry.auto
+
+
+@strawberry_django.filter_type(JobLog, lookups=True)
+class JobLogFilter:
+    id: strawberry.auto
+    status: strawberry.auto
+    trigger: strawberry.auto
+    queued_at: strawberry.auto
+    finished_at: strawberry.auto
+
+    @strawberry_django.filter_field
+    def job_id(self, value: strawberry.ID, prefix: str) -> Q:
+        from graphql_api.ids import decode_id
+
+        return Q(**{f"{prefix}job_id": decode_id(value, "Job") or 0})
+
+
+@strawberry_django.order_type(JobLog)
+class JobLogOrder:
+    queued_at: strawberry.auto
+    started_at: strawberry.auto
+    finished_at: strawberry.auto
+    duration_seconds: strawberry.auto
+
+
+__all__ = ["JobFilter", "JobLogFilter", "JobLogOrder", "JobOrder", "QuerySet"]

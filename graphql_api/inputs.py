@@ -1,0 +1,138 @@
+"""GraphQL inputs, and how they map onto Job fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from graphql_api.types import MisfirePolicy, OverlapPolicy
+from thx_cron.models import Job
+from thx_cron.schedule import InvalidSchedule, parse_timezone
+
+
+@strawberry.input
+class CalendarInput:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    hour: int | None = None
+    minute: int | None = None
+    weekday: int | None = strawberry.field(default=None, description="0 = Monday … 6 = Sunday.")
+
+
+@strawberry.input
+class EveryInput:
+    seconds: int
+
+
+@strawberry.input(one_of=True, description="Exactly one of: cron, calendar, every, at.")
+class ScheduleInput:
+    cron: str | None = strawberry.UNSET
+    calendar: CalendarInput | None = strawberry.UNSET
+    every: EveryInput | None = strawberry.UNSET
+    at: datetime | None = strawberry.field(
+        default=strawberry.UNSET, description="An instant; without an offset, in the job's zone."
+    )
+
+
+@strawberry.input
+class JobInput:
+    """Fields of a job; on update, omitted fields keep their value."""
+
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    action: str | None = strawberry.UNSET
+    args: JSON | None = strawberry.UNSET
+    kwargs: JSON | None = strawberry.UNSET
+    schedule: ScheduleInput | None = strawberry.UNSET
+    timezone: str | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+    enabled: bool | None = strawberry.UNSET
+    one_time: bool | None = strawberry.UNSET
+    start_at: datetime | None = strawberry.UNSET
+    end_at: datetime | None = strawberry.UNSET
+    max_runs: int | None = strawberry.UNSET
+    timeout_seconds: int | None = strawberry.UNSET
+    overlap_policy: OverlapPolicy | None = strawberry.UNSET
+    misfire_policy: MisfirePolicy | None = strawberry.UNSET
+    misfire_grace_seconds: int | None = strawberry.UNSET
+    max_retries: int | None = strawberry.UNSET
+    retry_backoff_seconds: int | None = strawberry.UNSET
+
+
+# Where a model field's validation error points in the input the client sent.
+FIELD_PATHS = {
+    "cron": "schedule.cron",
+    "year": "schedule.calendar.year",
+    "month": "schedule.calendar.month",
+    "day": "schedule.calendar",
+    "hour": "schedule.calendar.hour",
+    "minute": "schedule.calendar.minute",
+    "weekday": "schedule.calendar.weekday",
+    "every_seconds": "schedule.every.seconds",
+    "run_at": "schedule.at",
+    "schedule_kind": "schedule",
+    "owner": "name",
+    "__all__": "name",  # the only model-wide check is the unique name per owner
+}
+# Fields that cannot be null in the model: an explicit null in the input is an error.
+_REQUIRED = {"name", "action", "timezone", "schedule", "enabled", "one_time", "args", "kwargs",
+             "tags", "description", "overlap_policy", "misfire_policy", "max_retries",
+             "retry_backoff_seconds"}
+_SCHEDULE_FIELDS = ("cron", "year", "month", "day", "hour", "minute", "weekday", "every_seconds",
+                    "run_at")
+
+
+def input_values(data: JobInput) -> dict[str, Any]:
+    """Return the Job field values given in `data` (UNSET fields are left out)."""
+    values: dict[str, Any] = {}
+    for name in data.__dataclass_fields__:  # type: ignore[attr-defined]
+        value = getattr(data, name)
+        if value is strawberry.UNSET or name == "schedule":
+            continue
+        if value is None and name in _REQUIRED:
+            values[name] = _Null
+            continue
+        values[name] = value.value if hasattr(value, "value") else value
+    return values
+
+
+class _Null:
+    """Marks an explicit null for a field that needs a value."""
+
+
+def null_fields(values: dict[str, Any]) -> list[str]:
+    return [name for name, value in values.items() if value is _Null]
+
+
+def schedule_values(schedule: ScheduleInput, timezone: str) -> dict[str, Any]:
+    """Return the Job fields for a one-of schedule input (all schedule fields, reset first)."""
+    values: dict[str, Any] = {name: None for name in _SCHEDULE_FIELDS}
+    values["cron"] = ""
+    if schedule.cron is not strawberry.UNSET and schedule.cron is not None:
+        values.update(schedule_kind=Job.ScheduleKind.CRON, cron=schedule.cron)
+    elif schedule.calendar is not strawberry.UNSET and schedule.calendar is not None:
+        calendar = schedule.calendar
+        values.update(
+            schedule_kind=Job.ScheduleKind.CALENDAR, year=calendar.year, month=calendar.month,
+            day=calendar.day, hour=calendar.hour, minute=calendar.minute,
+            weekday=calendar.weekday,
+        )
+    elif schedule.every is not strawberry.UNSET and schedule.every is not None:
+        values.update(schedule_kind=Job.ScheduleKind.INTERVAL, every_seconds=schedule.every.seconds)
+    else:
+        values.update(schedule_kind=Job.ScheduleKind.ONCE, run_at=_aware(schedule.at, timezone))
+    return values
+
+
+def _aware(at: Any, timezone: str) -> Any:
+    # A wall-clock instant means that time in the job's zone; an unknown zone is reported later.
+    if not isinstance(at, datetime) or at.tzinfo is not None:
+        return at
+    try:
+        return at.replace(tzinfo=parse_timezone(timezone))
+    except InvalidSchedule:
+        return at.replace(tzinfo=parse_timezone("UTC"))

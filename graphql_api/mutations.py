@@ -1,0 +1,109 @@
+"""Mutations on jobs and runs: each validates through the model and changes nothing on error."""
+
+from __future__ import annotations
+
+import strawberry
+import strawberry_django
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from graphql_api.errors import InputError, NotAllowed, remap
+from graphql_api.inputs import (
+    FIELD_PATHS,
+    JobInput,
+    input_values,
+    null_fields,
+    schedule_values,
+)
+from graphql_api.permissions import (
+    Info,
+    changeable_job,
+    may_change,
+    require_user,
+    visible_run,
+)
+from graphql_api.types import DeletedJob, JobLogType, JobType
+from thx_cron import dispatch, lifecycle
+from thx_cron.models import Job, JobLog
+
+
+def _save(job: Job, data: JobInput, *, creating: bool) -> Job:
+    values = input_values(data)
+    missing = null_fields(values)
+    if missing:
+        raise InputError(missing[0], "This field cannot be null.")
+    if creating:
+        for required in ("name", "action"):
+            if required not in values:
+                raise InputError(required, "This field is required.")
+        if data.schedule is strawberry.UNSET or data.schedule is None:
+            raise InputError("schedule", "This field is required.")
+    if data.schedule is None:
+        raise InputError("schedule", "This field cannot be null.")
+    for name, value in values.items():
+        setattr(job, name, value)
+    if data.schedule is not strawberry.UNSET:
+        for name, value in schedule_values(data.schedule, job.timezone).items():
+            setattr(job, name, value)
+    try:
+        job.full_clean()
+    except ValidationError as exc:
+        raise remap(exc, FIELD_PATHS) from None
+    with transaction.atomic():
+        job.save()
+    return job
+
+
+@strawberry.type
+class JobMutations:
+    @strawberry_django.mutation(handle_django_errors=True)
+    def create_job(self, info: Info, input: JobInput) -> JobType:
+        """Create a job owned by the caller."""
+        return _save(Job(owner=require_user(info)), input, creating=True)
+
+    @strawberry_django.mutation(handle_django_errors=True)
+    def update_job(self, info: Info, id: strawberry.ID, input: JobInput) -> JobType:
+        """Change the given fields of a job."""
+        return _save(changeable_job(info, id), input, creating=False)
+
+    @strawberry_django.mutation(handle_django_errors=True)
+    def delete_job(self, info: Info, id: strawberry.ID) -> DeletedJob:
+        """Delete a job with its runs and events."""
+        job = changeable_job(info, id, permission="delete")
+        deleted = DeletedJob(id=strawberry.ID(str(id)), name=job.name)
+        job.delete()
+        return deleted
+
+    @strawberry_django.mutation(handle_django_errors=True)
+    def pause_job(self, info: Info, id: strawberry.ID) -> JobType:
+        """Stop dispatching a job until it is resumed."""
+        job = changeable_job(info, id)
+        job.pause()
+        return job
+
+    @strawberry_django.mutation(handle_django_errors=True)
+    def resume_job(self, info: Info, id: strawberry.ID) -> JobType:
+        """Dispatch a paused job again from its next occurrence."""
+        job = changeable_job(info, id)
+        job.resume()
+        return job
+
+    @strawberry_django.mutation(handle_django_errors=True)
+    def run_job_now(self, info: Info, id: strawberry.ID) -> JobLogType:
+        """Queue a manual run of a job now and return it."""
+        job = changeable_job(info, id)
+        run = lifecycle.create_run(
+            job, trigger=JobLog.Trigger.MANUAL, triggered_by=require_user(info)
+        )
+        dispatch.enqueue_now(run)
+        return run
+
+    @strawberry_django.mutation(handle_django_errors=True)
+    def cancel_run(self, info: Info, id: strawberry.ID) -> JobLogType:
+        """Cancel a queued run, or ask the worker to stop a running one."""
+        run = visible_run(info, id)
+        if not may_change(require_user(info), run.job):
+            raise NotAllowed("id", f"You may not cancel run {id!r}.")
+        if run.is_finished:
+            raise InputError("id", f"Run {id!r} has already finished ({run.status}).")
+        return lifecycle.cancel(run)

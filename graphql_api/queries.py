@@ -1,0 +1,134 @@
+"""Queries on jobs, runs, actions and schedules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+import strawberry_django
+from django.core.exceptions import ValidationError
+from django.utils import timezone as django_timezone
+from strawberry_django.fields.types import OperationInfo
+from strawberry_django.optimizer import optimize
+from strawberry_django.relay import DjangoListConnection
+
+from graphql_api.errors import operation_info
+from graphql_api.filters import JobFilter, JobLogFilter, JobLogOrder, JobOrder
+from graphql_api.ids import decode_id
+from graphql_api.inputs import FIELD_PATHS, ScheduleInput, schedule_values
+from graphql_api.permissions import Info, current_user
+from graphql_api.types import (
+    Action,
+    ActionArgument,
+    JobLogType,
+    JobType,
+    SchedulePreview,
+)
+from thx_cron.models import Job, JobLog
+from thx_cron.registry import registry
+from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
+
+MAX_PREVIEW = 100
+
+
+def _one(queryset: Any, info: Info, id: strawberry.ID, type_name: str) -> Any:
+    pk = decode_id(id, type_name)
+    if pk is None:
+        return None
+    return optimize(queryset.filter(pk=pk), info).first()
+
+
+@strawberry.type
+class JobQueries:
+    jobs: DjangoListConnection[JobType] = strawberry_django.connection(
+        filters=JobFilter, ordering=JobOrder, description="Jobs the caller may see."
+    )
+    job_logs: DjangoListConnection[JobLogType] = strawberry_django.connection(
+        filters=JobLogFilter, ordering=JobLogOrder, description="Runs the caller may see."
+    )
+
+    @strawberry_django.field
+    def job(self, info: Info, id: strawberry.ID) -> JobType | None:
+        """The job with this id, if the caller may see it."""
+        return _one(Job.objects.visible_to(current_user(info)), info, id, "Job")
+
+    @strawberry_django.field
+    def job_log(self, info: Info, id: strawberry.ID) -> JobLogType | None:
+        """The run with this id, if the caller may see it."""
+        return _one(JobLog.objects.visible_to(current_user(info)), info, id, "JobLog")
+
+    @strawberry_django.field
+    def actions(self, info: Info) -> list[Action]:
+        """The actions jobs may run, with their arguments (empty for anonymous callers)."""
+        if not current_user(info).is_authenticated:
+            return []
+        return [
+            Action(
+                name=action.name,
+                description=action.description,
+                arguments=[
+                    ActionArgument(
+                        name=arg.name, kind=arg.kind, required=arg.required,
+                        default=arg.default, annotation=arg.annotation,
+                    )
+                    for arg in action.arguments
+                ],
+            )
+            for action in registry.all()
+        ]
+
+    @strawberry_django.field
+    def preview_schedule(
+        self,
+        info: Info,
+        schedule: ScheduleInput,
+        timezone: str = "UTC",
+        count: int = 10,
+        after: datetime | None = None,
+    ) -> SchedulePreview | OperationInfo:
+        """The next `count` occurrences after `after` (default now), as the dispatcher sees them."""
+        try:
+            return _preview(schedule, timezone, count, after)
+        except ValidationError as exc:
+            return operation_info(exc)
+
+
+def _preview(
+    schedule: ScheduleInput, timezone: str, count: int, after: datetime | None
+) -> SchedulePreview:
+    if not 1 <= count <= MAX_PREVIEW:
+        raise ValidationError({"count": f"Count must be between 1 and {MAX_PREVIEW}."})
+    values = schedule_values(schedule, timezone)
+    spec = ScheduleSpec(
+        kind=values["schedule_kind"], cron=values["cron"], year=values["year"],
+        month=values["month"], day=values["day"], hour=values["hour"], minute=values["minute"],
+        weekday=values["weekday"], every_seconds=values["every_seconds"], at=values["run_at"],
+    )
+    now = django_timezone.now()
+    if after is not None and after.tzinfo is None:
+        after = after.replace(tzinfo=_zone_or_utc(timezone))
+    # Intervals are anchored at the job's creation; a preview's job would be created now.
+    start = now if spec.kind == Job.ScheduleKind.INTERVAL else None
+    preview = Schedule(spec=spec, timezone=timezone, start_at=start)
+    try:
+        preview.validate()
+        zone = parse_timezone(timezone)
+        occurrences = preview.occurrences(after or now, count)
+        description = preview.describe()
+    except InvalidSchedule as exc:
+        field = {"timezone": "timezone"}.get(exc.field) or FIELD_PATHS.get(
+            {"calendar": "day", "at": "run_at", "kind": "schedule_kind"}.get(exc.field, exc.field),
+            "schedule",
+        )
+        raise ValidationError({field: exc.message}) from None
+    return SchedulePreview(
+        occurrences=[moment.astimezone(zone) for moment in occurrences], description=description
+    )
+
+
+def _zone_or_utc(name: str) -> Any:
+    try:
+        return parse_timezone(name)
+    except InvalidSchedule:
+        return parse_timezone("UTC")

@@ -1,0 +1,206 @@
+"""GraphQL output types: declarations only, resolved by strawberry-django and its optimizer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+import strawberry_django
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from strawberry import relay
+from strawberry.scalars import JSON
+from strawberry_django.relay import DjangoListConnection
+
+from graphql_api.filters import JobLogFilter, JobLogOrder
+from graphql_api.models import ApiToken
+from graphql_api.permissions import Info, current_user
+from thx_cron.models import Job, JobEvent, JobLog
+
+RunStatus = strawberry.enum(JobLog.Status, name="RunStatus")
+RunTrigger = strawberry.enum(JobLog.Trigger, name="RunTrigger")
+EventKind = strawberry.enum(JobEvent.Kind, name="EventKind")
+ScheduleKind = strawberry.enum(Job.ScheduleKind, name="ScheduleKind")
+OverlapPolicy = strawberry.enum(Job.Overlap, name="OverlapPolicy")
+MisfirePolicy = strawberry.enum(Job.Misfire, name="MisfirePolicy")
+
+_SCHEDULE_COLUMNS = [
+    "schedule_kind", "cron", "year", "month", "day", "hour", "minute", "weekday",
+    "every_seconds", "run_at", "timezone", "start_at", "end_at", "created_at",
+]
+
+
+@strawberry_django.type(get_user_model(), name="User")
+class UserType:
+    id: strawberry.ID
+    username: str
+    is_staff: bool
+
+
+@strawberry.type
+class CalendarSchedule:
+    year: int | None
+    month: int | None
+    day: int | None
+    hour: int | None
+    minute: int | None
+    weekday: int | None = strawberry.field(description="0 = Monday … 6 = Sunday.")
+
+
+@strawberry.type
+class EverySchedule:
+    seconds: int
+
+
+@strawberry.type
+class ScheduleType:
+    """A job's schedule: its kind, the fields of that kind, and a human description."""
+
+    kind: ScheduleKind
+    cron: str | None
+    calendar: CalendarSchedule | None
+    every: EverySchedule | None
+    at: datetime | None
+    description: str
+
+
+@strawberry_django.type(JobLog, name="JobLog")
+class JobLogType(relay.Node):
+    job: JobType
+    status: RunStatus
+    trigger: RunTrigger
+    scheduled_for: datetime | None
+    queued_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_seconds: float | None
+    result: JSON | None
+    output: str
+    error: str
+    traceback: str
+    attempt: int
+    worker: str
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[JobLog], info: Info, **kwargs: Any) -> QuerySet:
+        user = current_user(info)
+        if user.is_authenticated and (user.is_staff or user.is_superuser):
+            return queryset
+        return queryset.visible_to(user)
+
+
+@strawberry_django.type(Job, name="Job")
+class JobType(relay.Node):
+    name: str
+    description: str
+    enabled: bool
+    action: str
+    args: JSON
+    kwargs: JSON
+    tags: list[str]
+    timezone: str
+    one_time: bool
+    start_at: datetime | None
+    end_at: datetime | None
+    max_runs: int | None
+    timeout_seconds: int | None
+    overlap_policy: OverlapPolicy
+    misfire_policy: MisfirePolicy
+    misfire_grace_seconds: int | None
+    max_retries: int
+    retry_backoff_seconds: int
+    next_run_at: datetime | None
+    last_run_at: datetime | None
+    last_run: JobLogType | None
+    consecutive_failures: int
+    run_count: int
+    success_count: int
+    failure_count: int
+    created_at: datetime
+    updated_at: datetime
+    owner: UserType | None
+    runs: DjangoListConnection[JobLogType] = strawberry_django.connection(
+        filters=JobLogFilter, ordering=JobLogOrder, description="The job's runs, latest first."
+    )
+
+    @strawberry_django.field(only=_SCHEDULE_COLUMNS)
+    def schedule(self, root: Job) -> ScheduleType:
+        kind = Job.ScheduleKind(root.schedule_kind)
+        calendar = every = None
+        if kind == Job.ScheduleKind.CALENDAR:
+            calendar = CalendarSchedule(
+                year=root.year, month=root.month, day=root.day, hour=root.hour,
+                minute=root.minute, weekday=root.weekday,
+            )
+        if kind == Job.ScheduleKind.INTERVAL and root.every_seconds:
+            every = EverySchedule(seconds=root.every_seconds)
+        return ScheduleType(
+            kind=kind,
+            cron=root.cron if kind == Job.ScheduleKind.CRON else None,
+            calendar=calendar,
+            every=every,
+            at=root.run_at if kind == Job.ScheduleKind.ONCE else None,
+            description=root.schedule.describe(),
+        )
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Job], info: Info, **kwargs: Any) -> QuerySet:
+        return queryset.visible_to(current_user(info))
+
+
+@strawberry_django.type(JobEvent, name="JobEvent")
+class JobEventType(relay.Node):
+    kind: EventKind
+    occurred_at: datetime
+    data: JSON
+    job: JobType
+    log: JobLogType | None = strawberry_django.field(field_name="run")
+
+
+@strawberry.type
+class ActionArgument:
+    name: str
+    kind: str = strawberry.field(
+        description="positional, keyword, var_positional or var_keyword."
+    )
+    required: bool
+    default: JSON | None
+    annotation: str
+
+
+@strawberry.type
+class Action:
+    name: str
+    description: str
+    arguments: list[ActionArgument]
+
+
+@strawberry.type
+class SchedulePreview:
+    occurrences: list[datetime] = strawberry.field(
+        description="The next occurrences, in the schedule's time zone."
+    )
+    description: str
+
+
+@strawberry_django.type(ApiToken, name="ApiToken")
+class ApiTokenType:
+    id: strawberry.ID
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@strawberry.type
+class NewApiToken:
+    token: str = strawberry.field(description="The secret; shown once, only its hash is stored.")
+    api_token: ApiTokenType
+
+
+@strawberry.type
+class DeletedJob:
+    id: strawberry.ID
+    name: str

@@ -1,0 +1,48 @@
+"""The HTTP endpoint: Strawberry's Django view with bearer tokens, origin checks and CORS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from strawberry.django.views import GraphQLView
+
+from graphql_api.auth import InvalidToken, user_for_authorization
+from graphql_api.origins import cors_origin, origin_allowed
+
+_CORS_HEADERS = "Authorization, Content-Type"
+
+
+class ThxGraphQLView(GraphQLView):
+    """POST runs queries and mutations, GET serves GraphiQL."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        origin = request.headers.get("Origin")
+        if not origin_allowed(origin, request.get_host()):
+            return _error(f"Origin {origin} may not call this API.", 403)
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response["Access-Control-Allow-Headers"] = _CORS_HEADERS
+            response["Access-Control-Max-Age"] = "600"
+            return _with_cors(response, origin)
+        try:
+            user = user_for_authorization(request.headers.get("Authorization"))
+        except InvalidToken as exc:
+            return _error(str(exc), 401)
+        if user is not None:
+            request.user = user
+        return _with_cors(super().dispatch(request, *args, **kwargs), origin)
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"data": None, "errors": [{"message": message}]}, status=status)
+
+
+def _with_cors(response: HttpResponse, origin: str | None) -> HttpResponse:
+    allowed = cors_origin(origin)
+    if allowed:
+        response["Access-Control-Allow-Origin"] = allowed
+        response["Access-Control-Allow-Credentials"] = "true"
+        response["Vary"] = "Origin"
+    return response
