@@ -215,5 +215,7 @@ def enqueue(run: JobLog) -> str | None:
 
 def enqueue_now(run: JobLog) -> str | None:
     """Enqueue a run created outside the dispatcher (run now, retries due at once)."""
-    JobLog.objects.filter(pk=run.pk).update(enqueued_at=timezone.now())
+    if run.enqueued_at is None:
+        run.enqueued_at = timezone.now()
+        JobLog.objects.filter(pk=run.pk).update(enqueued_at=run.enqueued_at)
     return enqueue(run)

@@ -49,16 +49,23 @@ def _publish(events: list[JobEvent]) -> None:
     wake_readers(events[-1].pk)
 
 
+def _nobody_listens_here(layer: object) -> bool:
+    """A process-local layer with no reader in this process (a worker) has no one to wake."""
+    from channels.layers import InMemoryChannelLayer
+
+    return isinstance(layer, InMemoryChannelLayer) and not layer.groups.get(WAKE_GROUP)
+
+
 def wake_readers(last_event_id: int) -> None:
     """Tell subscription readers in every process that events up to `last_event_id` exist."""
     from channels.layers import get_channel_layer
 
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or _nobody_listens_here(layer):
         return
     try:
         async_to_sync(layer.group_send)(
             WAKE_GROUP, {"type": WAKE_MESSAGE_TYPE, "last_event_id": last_event_id}
         )
-    except Exception:  # the outbox is the truth; readers also poll, so a lost wake-up is late, not lost
+    except Exception:  # the outbox is the truth and readers also poll: a lost wake-up is only late
         logger.warning("Could not wake event readers", exc_info=True)

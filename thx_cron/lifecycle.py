@@ -54,9 +54,13 @@ def create_run(
     trigger: str = JobLog.Trigger.MANUAL,
     triggered_by: Any = None,
     scheduled_for: datetime | None = None,
+    enqueued: bool = False,
     now: datetime | None = None,
 ) -> JobLog:
-    """Create a queued run of `job`, due now, with its `queued` event."""
+    """Create a queued run of `job`, due now, with its `queued` event.
+
+    `enqueued` says the caller hands it to the broker right away (see dispatch.enqueue_now).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         run = JobLog.objects.create(
@@ -66,6 +70,7 @@ def create_run(
             scheduled_for=scheduled_for,
             queued_at=now,
             due_at=now,
+            enqueued_at=now if enqueued else None,
         )
         events.record(run, JobEvent.Kind.QUEUED, {"trigger": trigger})
     return run

@@ -1,0 +1,96 @@
+"""Shared plumbing for benchmark scripts: a fresh data dir, Django setup, child processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def prepare(database_url: str | None = None, redis_url: str | None = None) -> Path:
+    """Point this process (and its children) at a fresh data dir, migrate, and set up Django."""
+    data_dir = Path(tempfile.mkdtemp(prefix="thx-cron-bench-"))
+    os.environ["THX_CRON_DATA_DIR"] = str(data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+    os.environ["PYTHONPATH"] = str(ROOT)
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ["THX_CRON_BENCH_PROBE"] = str(data_dir / "probe.log")
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    if redis_url:
+        os.environ["THX_CRON_REDIS_URL"] = redis_url
+    sys.path.insert(0, str(ROOT))  # scripts run from benchmarks/; settings import by package
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    return data_dir
+
+
+@contextmanager
+def process(*args: str, log: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `python -m thx_cron ARGS` in its own process group until the block ends."""
+    out = open(log, "wb") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "thx_cron", *args],
+        cwd=str(ROOT),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        yield proc
+    finally:
+        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                proc.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        if log:
+            out.close()  # type: ignore[union-attr]
+
+
+def read_probe(path: Path) -> list[tuple[float, str]]:
+    from probe import read
+
+    return read(str(path))
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(values: list[float]) -> str:
+    return (
+        f"n={len(values)} p50={statistics.median(values):.3f}s "
+        f"p99={percentile(values, 99):.3f}s max={max(values):.3f}s"
+    )

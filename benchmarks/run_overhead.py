@@ -1,0 +1,88 @@
+"""No-op runs per second through thx-cron vs bare django-q2 `async_task` of the same function.
+
+Both sides use the same broker (the embedded default's ORM broker on SQLite unless --database-url
+/ --redis-url are given) and the same django-q2 cluster process (`thx-cron qcluster`), started
+before the tasks are enqueued. The function appends its start time to a file; a side is done when
+every call has written its line.
+
+    .venv/bin/python benchmarks/run_overhead.py [--runs 300] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from harness import prepare, process, read_probe, wait_until
+
+WARMUP = 20
+
+
+def bare_side(runs: int, probe_file: Path, label: str) -> float:
+    from django_q.tasks import async_task
+
+    start = time.monotonic()
+    for i in range(runs):
+        async_task("benchmarks.probe.probe", f"{label}-{i}")
+    _wait_for(probe_file, label, runs)
+    return runs / (time.monotonic() - start)
+
+
+def thx_side(runs: int, probe_file: Path, label: str) -> float:
+    from thx_cron import dispatch, lifecycle
+    from thx_cron.models import Job
+
+    job, _ = Job.objects.get_or_create(
+        name="run-overhead",
+        defaults={"action": "bench.probe", "cron": "0 0 1 1 *", "overlap_policy": "allow"},
+    )
+    job.args = [label]
+    job.save()
+    start = time.monotonic()
+    for _ in range(runs):
+        dispatch.enqueue_now(lifecycle.create_run(job, enqueued=True))
+    _wait_for(probe_file, label, runs)
+    return runs / (time.monotonic() - start)
+
+
+def _wait_for(probe_file: Path, label: str, count: int) -> None:
+    def done() -> bool:
+        return sum(1 for _, text in read_probe(probe_file) if text.startswith(label)) >= count
+
+    if not wait_until(done, timeout=600, interval=0.02):
+        raise SystemExit(f"{label}: not all {count} calls ran within 10 minutes")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database-url")
+    parser.add_argument("--redis-url")
+    options = parser.parse_args()
+    data_dir = prepare(options.database_url, options.redis_url)
+    probe_file = data_dir / "probe.log"
+    bare: list[float] = []
+    thx: list[float] = []
+    with process("qcluster", log=data_dir / "cluster.log"):
+        bare_side(WARMUP, probe_file, "warm-bare")
+        thx_side(WARMUP, probe_file, "warm-thx")
+        # Alternate the sides so that machine noise hits both alike.
+        for round_no in range(options.rounds):
+            bare.append(bare_side(options.runs, probe_file, f"bare{round_no}"))
+            thx.append(thx_side(options.runs, probe_file, f"thx{round_no}"))
+    broker = "redis" if options.redis_url else "orm"
+    print(f"run_overhead: {options.runs} no-op runs x {options.rounds} rounds, broker={broker}")
+    print(f"  bare django-q2: median {statistics.median(bare):.1f} runs/s  {_fmt(bare)}")
+    print(f"  thx-cron:       median {statistics.median(thx):.1f} runs/s  {_fmt(thx)}")
+    print(f"  ratio thx-cron / bare: {statistics.median(thx) / statistics.median(bare):.2f}x")
+
+
+def _fmt(values: list[float]) -> str:
+    return "(" + ", ".join(f"{v:.1f}" for v in values) + ")"
+
+
+if __name__ == "__main__":
+    main()
