@@ -47,7 +47,8 @@ def operation_info(error: ValidationError) -> Any:
 
     kind = OperationMessage.Kind.VALIDATION
     messages = []
-    for field, errors in getattr(error, "error_dict", {NON_FIELD_ERRORS: error.error_list}).items():
+    by_field = getattr(error, "error_dict", None) or {NON_FIELD_ERRORS: error.error_list}
+    for field, errors in by_field.items():
         for item in errors:
             text = item.message % item.params if item.params else item.message
             messages.append(

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+import graphql_api
+
+DEFAULT_PATH = Path(graphql_api.__file__).resolve().parent / "schema.graphql"
+
+
+def schema_sdl() -> str:
+    """Return the SDL of the API schema, as committed in schema.graphql."""
+    from graphql_api.schema import schema
+
+    return schema.as_str().rstrip() + "\n"
+
+
+class Command(BaseCommand):
+    help = "Write the GraphQL schema (SDL) to graphql_api/schema.graphql or --path."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--path", type=Path, default=DEFAULT_PATH)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["path"]
+        path.write_text(schema_sdl())
+        self.stdout.write(f"Schema written to {path}")
