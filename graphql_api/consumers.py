@@ -9,10 +9,15 @@ from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 
 from graphql_api.auth import InvalidToken, user_for_authorization
+from graphql_api.origins import cross_origin_allowed
 
 
 class ThxGraphQLWSConsumer(GraphQLWSConsumer):
     """Subscriptions (and queries) over graphql-transport-ws and graphql-ws."""
+
+    def is_websocket_origin_allowed(self, request: Any, origin: str) -> bool:
+        # Strawberry admits scripts (no Origin) and same-origin pages; others must be listed.
+        return cross_origin_allowed(origin)
 
     async def on_ws_connect(self, context: Any) -> Any:
         params = context.get("connection_params") if isinstance(context, dict) else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from strawberry.types import Info as StrawberryInfo
 from strawberry_django.auth.utils import get_current_user
 
@@ -38,6 +39,15 @@ def require_user(info: Info) -> Any:
     if not user.is_authenticated:
         raise NotAllowed(None, LOGIN_REQUIRED)
     return user
+
+
+def restrict(queryset: QuerySet[Any], user: Any, job_path: str = "") -> QuerySet[Any]:
+    """Keep the rows of `queryset` whose job (at `job_path`, e.g. "job__") the user may see."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_staff or user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{job_path}owner": user})
 
 
 def may_change(user: Any, job: Job, permission: str = "change") -> bool:

@@ -8,8 +8,6 @@ from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from django.urls import re_path
 
-from graphql_api.origins import WebSocketOriginMiddleware
-
 GRAPHQL_PATH = r"^graphql/?$"
 
 
@@ -22,8 +20,8 @@ def websocket_urlpatterns(path: str = GRAPHQL_PATH) -> list[Any]:
 
 
 def websocket_application(path: str = GRAPHQL_PATH) -> Any:
-    """Return the WebSocket app: origin check, session auth, then the GraphQL consumer."""
-    return WebSocketOriginMiddleware(AuthMiddlewareStack(URLRouter(websocket_urlpatterns(path))))
+    """Return the WebSocket app: session auth, then the GraphQL consumer (which checks origins)."""
+    return AuthMiddlewareStack(URLRouter(websocket_urlpatterns(path)))
 
 
 def application(http_application: Any) -> ProtocolTypeRouter:

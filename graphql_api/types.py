@@ -15,7 +15,7 @@ from strawberry_django.relay import DjangoListConnection
 
 from graphql_api.filters import JobLogFilter, JobLogOrder
 from graphql_api.models import ApiToken
-from graphql_api.permissions import Info, current_user
+from graphql_api.permissions import Info, current_user, restrict
 from thx_cron.models import Job, JobEvent, JobLog
 
 RunStatus = strawberry.enum(JobLog.Status, name="RunStatus")
@@ -84,10 +84,7 @@ class JobLogType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[JobLog], info: Info, **kwargs: Any) -> QuerySet:
-        user = current_user(info)
-        if user.is_authenticated and (user.is_staff or user.is_superuser):
-            return queryset
-        return queryset.visible_to(user)
+        return restrict(queryset, current_user(info), "job__")
 
 
 @strawberry_django.type(Job, name="Job")
@@ -146,7 +143,7 @@ class JobType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Job], info: Info, **kwargs: Any) -> QuerySet:
-        return queryset.visible_to(current_user(info))
+        return restrict(queryset, current_user(info))
 
 
 @strawberry_django.type(JobEvent, name="JobEvent")

@@ -1,0 +1,47 @@
+"""Nested selections cost a constant number of SQL queries, whatever the page size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from thx_cron import lifecycle
+
+NESTED = """query($n: Int!) { jobs(first: $n) { totalCount edges { node {
+    id name schedule { kind description } owner { username }
+    lastRun { id status finishedAt }
+    runs(first: 5) { totalCount edges { node { id status queuedAt } } }
+} } } }"""
+
+
+def count_queries(client: Any, page: int) -> tuple[int, dict[str, Any]]:
+    with CaptureQueriesContext(connection) as queries:
+        data = client.data(NESTED, {"n": page})
+    return len(queries), data
+
+
+def test_jobs_with_last_run_and_runs_use_the_same_few_queries_for_any_page_size(
+    alice: Any, make_job: Any, user: Any
+) -> None:
+    for index in range(12):
+        job = make_job(owner=user, name=f"job-{index:02}")
+        for _ in range(7):
+            run = lifecycle.create_run(job)
+        job.start(run)
+        job.complete(run, "ok")
+    alice.data("{ me { id } }")  # the token's first use writes its last-used time
+    small, small_data = count_queries(alice, 2)
+    large, large_data = count_queries(alice, 12)
+    assert small == large, (small, large)
+    # Token lookup, jobs page, count, runs prefetch (with their totals); last runs joined.
+    assert large <= 5, large
+    nodes = [edge["node"] for edge in large_data["jobs"]["edges"]]
+    assert len(nodes) == 12
+    assert all(node["runs"]["totalCount"] == 7 for node in nodes)
+    assert all(len(node["runs"]["edges"]) == 5 for node in nodes)
+    assert all(node["lastRun"]["status"] == "SUCCEEDED" for node in nodes)
+    # The 5 runs are the latest: the run that finished (created last) comes first.
+    assert all(node["runs"]["edges"][0]["node"]["id"] == node["lastRun"]["id"] for node in nodes)
+    assert len(small_data["jobs"]["edges"]) == 2
