@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
+from strawberry.relay import GlobalID
 
 from graphql_api.models import ApiToken
 from tests.graphql.ws import EVENTS, connect, receive_events, start
@@ -67,9 +68,8 @@ async def test_resuming_after_an_event_delivers_every_missed_event_in_order_once
     assert len(missed) == 2 + 9
 
     socket = await connect(await token_for(user))
-    from strawberry.relay import GlobalID
-
-    await start(socket, {"jobId": str(job.pk), "after": str(GlobalID("JobEvent", str(last_seen.pk)))})
+    after = str(GlobalID("JobEvent", str(last_seen.pk)))
+    await start(socket, {"jobId": str(job.pk), "after": after})
     replayed = await receive_events(socket, len(missed))
     assert [int(GlobalID.from_id(e["id"]).node_id) for e in replayed] == missed
     # Then live events follow, without repeating any.
