@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 from tests.process_settings import *  # noqa: F403
 
 THX_CRON_ACTIONS = {"scale.witness": "tests.scale.witness.witness"}
+
+# Fault tests lose broker messages on purpose; they shorten the wait before a run is re-enqueued.
+THX_CRON_REQUEUE_SECONDS = float(os.environ.get("THX_CRON_REQUEUE_SECONDS", "120"))
