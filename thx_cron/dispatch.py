@@ -198,7 +198,7 @@ def enqueue(run: JobLog) -> str | None:
     from django_q.tasks import async_task
 
     try:
-        return str(
+        task_id = str(
             async_task(
                 RUN_TASK,
                 run.pk,
@@ -211,6 +211,9 @@ def enqueue(run: JobLog) -> str | None:
         logger.exception("Could not enqueue run %s; it will be enqueued again", run.pk)
         JobLog.objects.filter(pk=run.pk, status=JobLog.Status.QUEUED).update(enqueued_at=None)
         return None
+    # Recorded so that a run can be found in django-q2's task list.
+    JobLog.objects.filter(pk=run.pk).update(task_id=task_id)
+    return task_id
 
 
 def enqueue_now(run: JobLog) -> str | None:

@@ -120,8 +120,12 @@ def start(
         run.worker = worker or worker_name()
         run.host, _, pid = run.worker.partition(":")
         run.pid = int(pid) if pid.isdigit() else None
-        run.task_id = task_id or run.task_id
-        run.save()
+        started = ["status", "started_at", "heartbeat_at", "deadline_at", "worker", "host", "pid"]
+        if task_id:
+            run.task_id = task_id
+            started.append("task_id")
+        # Not a full save: the dispatcher records the task id concurrently (see dispatch.enqueue).
+        run.save(update_fields=started)
         Job.objects.filter(pk=job.pk).update(
             last_run=run, last_run_at=now, last_status=Status.RUNNING, run_count=F("run_count") + 1
         )
