@@ -67,6 +67,7 @@ class ScheduleType:
 
 @strawberry_django.type(JobLog, name="JobLog")
 class JobLogType(relay.Node):
+    _id_attr = "pk"  # found once here, not by re-reading annotations per node
     job: JobType
     status: RunStatus
     trigger: RunTrigger
@@ -89,6 +90,7 @@ class JobLogType(relay.Node):
 
 @strawberry_django.type(Job, name="Job")
 class JobType(relay.Node):
+    _id_attr = "pk"  # found once here, not by re-reading annotations per node
     name: str
     description: str
     enabled: bool
@@ -148,6 +150,7 @@ class JobType(relay.Node):
 
 @strawberry_django.type(JobEvent, name="JobEvent")
 class JobEventType(relay.Node):
+    _id_attr = "pk"  # found once here, not by re-reading annotations per node
     kind: EventKind
     occurred_at: datetime
     data: JSON
