@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.apps import AppConfig
 
+logger = logging.getLogger(__name__)
+
 
 def on_job_event(sender: Any, event: Any, **kwargs: Any) -> None:
-    """Ask a worker to match the new event; the run that wrote it never waits for that."""
+    """Match the committed event now; sending is left to django-q2 tasks."""
+    from notifications import processing
     from notifications.queue import enqueue_processing
     from notifications.rules import SOURCE_KINDS
 
-    if event.kind in SOURCE_KINDS:
+    if event.kind not in SOURCE_KINDS:
+        return
+    # Matching here saves a trip through the queue (alerts arrive sooner); the run's outcome is
+    # already committed, and if matching fails a task (or else the sweep) does it later.
+    try:
+        processing.process_new_events()
+    except Exception:
+        logger.warning("Matching events failed; leaving it to a task", exc_info=True)
         enqueue_processing()
 
 
