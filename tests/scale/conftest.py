@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -24,7 +25,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from tests.processes import ROOT, process_env, thx_process
+from tests.processes import ROOT, process_env, stop_group, thx_process
 from thx_cron.models import Job
 from thx_cron.standalone.database import database_config
 
@@ -177,6 +178,10 @@ class Fleet:
         )
         self.procs[name] = proc
         return proc
+
+    def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
+        """Stop process `name` and its children on purpose (it no longer counts as alive)."""
+        stop_group(self.procs.pop(name), sig)
 
     def log(self, name: str) -> str:
         return (self.logs / f"{name}.log").read_text(errors="replace")
