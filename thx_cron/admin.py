@@ -106,7 +106,9 @@ class JobAdmin(admin.ModelAdmin):
     @admin.action(description="Run selected jobs now")
     def run_now(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
         for job in queryset:
-            run = lifecycle.create_run(job, trigger=JobLog.Trigger.MANUAL, triggered_by=request.user)
+            run = lifecycle.create_run(
+                job, trigger=JobLog.Trigger.MANUAL, triggered_by=request.user
+            )
             dispatch.enqueue_now(run)
         self.message_user(request, f"Queued {queryset.count()} run(s).", messages.SUCCESS)
 

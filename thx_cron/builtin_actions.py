@@ -27,7 +27,9 @@ def _check_http(url: str, method: str = "GET", **_: Any) -> None:
         raise ActionError("args", "url must be an http:// or https:// URL.")
     allowed = thx_settings.HTTP_ALLOWED_HOSTS
     if allowed and parts.hostname not in allowed:
-        raise ActionError("args", f"url host '{parts.hostname}' is not in THX_CRON_HTTP_ALLOWED_HOSTS.")
+        raise ActionError(
+            "args", f"url host '{parts.hostname}' is not in THX_CRON_HTTP_ALLOWED_HOSTS."
+        )
     if str(method).upper() not in HTTP_METHODS:
         raise ActionError("kwargs", f"method must be one of {', '.join(HTTP_METHODS)}.")
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
 
 class JobLogQuerySet(models.QuerySet["JobLog"]):
     def active(self) -> JobLogQuerySet:
