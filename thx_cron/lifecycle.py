@@ -166,8 +166,11 @@ def error(
         message, trace = str(exc), ""
     with transaction.atomic():
         job = _lock_job(job)
+        # Only the caller that ends the run queues its retry: dispatchers recovering the same
+        # stale run race here, and every finish of a job's run holds this job's lock.
+        ending = JobLog.objects.filter(pk=run.pk, status__in=JobLog.ACTIVE_STATUSES).exists()
         finished = _finish(job, run, status, now, error=message, traceback=trace, output=output)
-        if finished.status == status and status in JobLog.FAILURE_STATUSES:
+        if ending and finished.status == status and status in JobLog.FAILURE_STATUSES:
             _queue_retry(job, finished, now)
         return finished
 

@@ -66,3 +66,14 @@ def test_a_lost_run_is_retried_when_the_job_has_retries(make_job):
     recovery.recover(T0 + timedelta(minutes=1))
     retry = JobLog.objects.get(retry_of=run)
     assert (retry.status, retry.attempt, retry.trigger) == ("queued", 2, "retry")
+
+
+def test_two_dispatchers_recovering_the_same_run_queue_one_retry(make_job):
+    job = make_job(max_retries=3, retry_backoff_seconds=5)
+    run = running(job)
+    later = T0 + timedelta(minutes=1)
+    # What a second dispatcher does when it read the same stale run before the first ended it.
+    recovery.recover(later)
+    lifecycle.error(job, run, "silent", status=JobLog.Status.LOST, now=later)
+    assert JobLog.objects.filter(retry_of=run).count() == 1
+    assert JobEvent.objects.filter(run=run, kind="lost").count() == 1
