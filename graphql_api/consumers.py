@@ -15,6 +15,10 @@ from graphql_api.origins import cross_origin_allowed
 class ThxGraphQLWSConsumer(GraphQLWSConsumer):
     """Subscriptions (and queries) over graphql-transport-ws and graphql-ws."""
 
+    # No channel per connection: subscriptions read the process's event reader, so a layer
+    # receive per socket (a Redis round trip each with channels-redis) would be pure overhead.
+    channel_layer_alias = "thx_cron_graphql_no_layer"
+
     def is_websocket_origin_allowed(self, request: Any, origin: str) -> bool:
         # Strawberry admits scripts (no Origin) and same-origin pages; others must be listed.
         return cross_origin_allowed(origin)
