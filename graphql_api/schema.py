@@ -12,6 +12,8 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from graphql_api.account import AccountMutations, AccountQueries
 from graphql_api.mutations import JobMutations
+from graphql_api.notifications.mutations import NotificationMutations
+from graphql_api.notifications.queries import NotificationQueries
 from graphql_api.queries import JobQueries
 from graphql_api.subscriptions import JobSubscriptions
 
@@ -20,8 +22,8 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
 
-Query = merge_types("Query", (JobQueries, AccountQueries))
-Mutation = merge_types("Mutation", (AccountMutations, JobMutations))
+Query = merge_types("Query", (JobQueries, AccountQueries, NotificationQueries))
+Mutation = merge_types("Mutation", (AccountMutations, JobMutations, NotificationMutations))
 Subscription = merge_types("Subscription", (JobSubscriptions,))
 
 schema = strawberry.Schema(

@@ -1,0 +1,1 @@
+"""GraphQL operations on notification rules and deliveries."""

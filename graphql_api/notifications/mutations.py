@@ -1,0 +1,116 @@
+"""Mutations on notification rules: validated by the model, nothing changes on error."""
+
+from __future__ import annotations
+
+import strawberry
+import strawberry_django
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from graphql_api.errors import InputError, NotFound, remap
+from graphql_api.ids import decode_id
+from graphql_api.notifications.inputs import NotificationRuleInput
+from graphql_api.notifications.types import (
+    DeletedNotificationRule,
+    NotificationRuleType,
+    NotificationTestResult,
+)
+from graphql_api.permissions import Info, require_user
+from notifications import delivery, rendering
+from notifications.models import NotificationDelivery, NotificationRule
+from thx_cron.models import Job
+
+FIELDS = (
+    "name", "urls", "events", "scope", "tags", "min_consecutive_failures", "throttle_seconds",
+    "title_template", "body_template", "enabled",
+)
+# Model field -> input field, for error messages.
+FIELD_PATHS = {"jobs": "jobIds"}
+
+
+def _rule(info: Info, id: strawberry.ID) -> NotificationRule:
+    user = require_user(info)
+    pk = decode_id(id, "NotificationRule")
+    rule = NotificationRule.objects.visible_to(user).filter(pk=pk).first() if pk else None
+    if rule is None:
+        raise NotFound("id", f"No notification rule {id!r} visible to you.")
+    if rule.owner_id is None:
+        raise InputError("id", "Operator rules come from settings and cannot be changed here.")
+    return rule
+
+
+def _save(
+    rule: NotificationRule, data: NotificationRuleInput, *, creating: bool
+) -> NotificationRule:
+    for name in FIELDS:
+        value = getattr(data, name)
+        if value is strawberry.UNSET:
+            continue
+        if value is None:
+            raise InputError(name, "This field cannot be null.")
+        setattr(rule, name, value)
+    if creating:
+        for required in ("name", "urls", "events"):
+            if getattr(data, required) is strawberry.UNSET:
+                raise InputError(required, "This field is required.")
+    jobs = None
+    if data.job_ids is not strawberry.UNSET and data.job_ids is not None:
+        ids = [decode_id(job_id, "Job") for job_id in data.job_ids]
+        jobs = list(Job.objects.filter(owner=rule.owner, pk__in=[i for i in ids if i]))
+        if len(jobs) != len(set(data.job_ids)) or None in ids:
+            raise InputError("jobIds", "Every job must exist and be one of your own jobs.")
+    if rule.scope == NotificationRule.Scope.JOBS and not (jobs if jobs is not None else
+                                                         (rule.pk and rule.jobs.exists())):
+        raise InputError("jobIds", "A rule scoped to chosen jobs needs at least one job.")
+    try:
+        rule.full_clean(exclude=["owner"])
+    except ValidationError as exc:
+        raise remap(exc, FIELD_PATHS) from None
+    with transaction.atomic():
+        rule.save()
+        if jobs is not None:
+            rule.jobs.set(jobs)
+    return rule
+
+
+@strawberry.type
+class NotificationMutations:
+    @strawberry_django.mutation(handle_django_errors=True)
+    def create_notification_rule(
+        self, info: Info, input: NotificationRuleInput
+    ) -> NotificationRuleType:
+        """Create a notification rule owned by the caller."""
+        return _save(NotificationRule(owner=require_user(info)), input, creating=True)
+
+    @strawberry_django.mutation(handle_django_errors=True)
+    def update_notification_rule(
+        self, info: Info, id: strawberry.ID, input: NotificationRuleInput
+    ) -> NotificationRuleType:
+        """Change the given fields of a rule (URLs are replaced only when given)."""
+        return _save(_rule(info, id), input, creating=False)
+
+    @strawberry_django.mutation(handle_django_errors=True)
+    def delete_notification_rule(self, info: Info, id: strawberry.ID) -> DeletedNotificationRule:
+        """Delete a rule with its deliveries."""
+        rule = _rule(info, id)
+        deleted = DeletedNotificationRule(id=strawberry.ID(str(id)), name=rule.name)
+        rule.delete()
+        return deleted
+
+    @strawberry_django.mutation(handle_django_errors=True)
+    def test_notification_rule(self, info: Info, id: strawberry.ID) -> NotificationTestResult:
+        """Send a test message to every URL of a rule now and report the result."""
+        rule = _rule(info, id)
+        test = NotificationDelivery.objects.create(
+            rule=rule,
+            event="test",
+            title=f"[thx-cron] test of rule {rule.name}",
+            body=rendering.render("This is a test message from thx-cron rule {{ rule.name }}.",
+                                  {"rule": {"name": rule.name}}),
+        )
+        status = delivery.send(test.pk)
+        # A test is tried once; it must not linger as a pending retry.
+        NotificationDelivery.objects.filter(pk=test.pk, status="pending").update(status="failed")
+        test.refresh_from_db()
+        ok = status == NotificationDelivery.Status.SENT
+        return NotificationTestResult(ok=ok, error=None if ok else test.last_error)

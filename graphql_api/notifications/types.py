@@ -1,0 +1,74 @@
+"""GraphQL types of notification rules and deliveries; URLs only ever appear masked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+import strawberry_django
+from django.db.models import QuerySet
+from strawberry import relay
+
+from graphql_api.permissions import Info, current_user
+from graphql_api.types import JobLogType, JobType
+from notifications.models import NotificationDelivery, NotificationRule
+
+
+@strawberry_django.type(NotificationRule, name="NotificationRule")
+class NotificationRuleType(relay.Node):
+    _id_attr = "pk"
+    name: str
+    events: list[str]
+    scope: str
+    tags: list[str]
+    jobs: list[JobType]
+    min_consecutive_failures: int
+    throttle_seconds: int
+    title_template: str
+    body_template: str
+    enabled: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry_django.field(only=["urls"], description="The Apprise URLs, masked.")
+    def urls(self, root: NotificationRule) -> list[str]:
+        return root.masked_urls
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Any], info: Info, **kwargs: Any) -> QuerySet:
+        return queryset.visible_to(current_user(info))
+
+
+@strawberry_django.type(NotificationDelivery, name="NotificationDelivery")
+class NotificationDeliveryType(relay.Node):
+    _id_attr = "pk"
+    rule: NotificationRuleType
+    run: JobLogType | None
+    event: str
+    status: str
+    title: str
+    body: str
+    attempts: int
+    last_error: str
+    occurred_at: datetime
+    created_at: datetime
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime
+    sent_at: datetime | None
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Any], info: Info, **kwargs: Any) -> QuerySet:
+        return queryset.visible_to(current_user(info))
+
+
+@strawberry.type
+class DeletedNotificationRule:
+    id: strawberry.ID
+    name: str
+
+
+@strawberry.type
+class NotificationTestResult:
+    ok: bool
+    error: str | None
