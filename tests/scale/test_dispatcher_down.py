@@ -55,9 +55,9 @@ def test_after_an_outage_each_misfire_policy_is_honoured_exactly(pg_db, make_fle
         missed = job.schedule.between(due[policy] - _TICK, cutoff, 1000)
         on_time = job.schedule.between(cutoff, back, 1000)
         assert len(missed) >= 3, (policy, due[policy], back)
-        catch_up = sorted(mine.filter(trigger=JobLog.Trigger.CATCH_UP).values_list(
-            "scheduled_for", flat=True
-        ))
+        catch_up = sorted(
+            mine.filter(trigger=JobLog.Trigger.CATCH_UP).values_list("scheduled_for", flat=True)
+        )
         expected = {
             Job.Misfire.RUN_ALL: missed,
             Job.Misfire.RUN_ONCE: [] if on_time else missed[-1:],
