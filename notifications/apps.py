@@ -16,7 +16,7 @@ def on_job_event(sender: Any, event: Any, **kwargs: Any) -> None:
     from notifications.queue import enqueue_processing
     from notifications.rules import SOURCE_KINDS
 
-    if event.kind not in SOURCE_KINDS:
+    if event.kind not in SOURCE_KINDS or not processing.anyone_listens():
         return
     # Matching here saves a trip through the queue (alerts arrive sooner); the run's outcome is
     # already committed, and if matching fails a task (or else the sweep) does it later.
@@ -41,4 +41,12 @@ class NotificationsConfig(AppConfig):
         from thx_cron.signals import job_event
 
         job_event.connect(on_job_event, dispatch_uid="thx_cron_notifications.on_job_event")
+        from django.db.models.signals import post_delete, post_save
+
+        from notifications.models import NotificationRule
+        from notifications.processing import forget_listeners
+
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            uid = f"thx_cron_notifications.forget_listeners.{name}"
+            signal.connect(forget_listeners, sender=NotificationRule, dispatch_uid=uid)
         post_migrate.connect(ensure_q2_schedule, sender=self)

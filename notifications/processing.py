@@ -7,6 +7,7 @@ consecutive-failure condition therefore read a database that no other matcher is
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -26,6 +27,31 @@ CURSOR = "notifications"
 BATCH = 500
 
 
+# How long a process trusts its answer to "is any rule enabled?" before asking again.
+LISTENERS_TTL = 2.0
+_listeners_checked: tuple[float, bool] = (0.0, False)
+
+
+def anyone_listens() -> bool:
+    """Return whether any rule is enabled, asked at most every LISTENERS_TTL seconds.
+
+    Runs commit several events each; without a rule there is nothing to match, and skipping
+    the cursor's write lock keeps runs from queueing behind one another.
+    """
+    global _listeners_checked
+    checked_at, answer = _listeners_checked
+    if time.monotonic() - checked_at > LISTENERS_TTL:
+        answer = NotificationRule.objects.active().exists()
+        _listeners_checked = (time.monotonic(), answer)
+    return answer
+
+
+def forget_listeners(**kwargs: object) -> None:
+    """Ask again on the next event (a rule was saved or deleted in this process)."""
+    global _listeners_checked
+    _listeners_checked = (0.0, False)
+
+
 def process_new_events_task() -> int:
     """The django-q2 task: match new events; return how many deliveries were made."""
     return len(process_new_events())
@@ -36,6 +62,13 @@ def process_new_events(*, now: datetime | None = None, lookback: bool = False) -
     now = now or timezone.now()
     with transaction.atomic():
         cursor, _ = EventCursor.objects.select_for_update().get_or_create(name=CURSOR)
+        if not NotificationRule.objects.active().exists():
+            # Nothing to match: move past everything, since rules never fire for older events.
+            latest = JobEvent.objects.order_by("-id").values_list("id", flat=True).first()
+            if latest and latest > cursor.last_event_id:
+                cursor.last_event_id = latest
+                cursor.save(update_fields=["last_event_id", "updated_at"])
+            return []
         fresh = list(_interesting().filter(id__gt=cursor.last_event_id)[:BATCH])
         events = fresh
         if lookback:
@@ -63,7 +96,11 @@ def _interesting():  # type: ignore[no-untyped-def]
 
 def _deliveries_for(event: JobEvent) -> list[int]:
     job = event.job
-    candidates = list(NotificationRule.objects.for_owner(job.owner_id).prefetch_related("jobs"))
+    candidates = [
+        rule
+        for rule in NotificationRule.objects.for_owner(job.owner_id).prefetch_related("jobs")
+        if rule.created_at <= event.occurred_at  # a new rule does not alert on old events
+    ]
     if not candidates:
         return []
     data = event.data or {}
