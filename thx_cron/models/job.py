@@ -47,6 +47,23 @@ _SCHEDULE_FIELDS = (
     "start_at",
     "end_at",
 )
+# Not part of the schedule, but a change to them changes the next run too.
+_ALSO_RESCHEDULE = ("enabled", "max_runs")
+
+# Written by the dispatcher and the lifecycle (with F() updates), never by editing a job: saving
+# an instance loaded earlier must not put back the values it loaded.
+_RUN_SUMMARY_FIELDS = frozenset(
+    {
+        "last_run",
+        "last_run_at",
+        "last_status",
+        "consecutive_failures",
+        "occurrence_count",
+        "run_count",
+        "success_count",
+        "failure_count",
+    }
+)
 
 
 class JobQuerySet(models.QuerySet["Job"]):
@@ -181,8 +198,17 @@ class Job(models.Model):
     # --- persistence (a schedule change recomputes the next run) ---------------------------
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if kwargs.get("update_fields") is None and (self.pk is None or self.schedule_changed()):
-            self.next_run_at = self.compute_next_run(now())
+        if kwargs.get("update_fields") is None:
+            rescheduled = self.pk is None or self.schedule_changed()
+            if rescheduled:
+                self.next_run_at = self.compute_next_run(now())
+            if not self._state.adding and not args and not kwargs.get("force_insert"):
+                kept = _RUN_SUMMARY_FIELDS if rescheduled else _RUN_SUMMARY_FIELDS | {"next_run_at"}
+                kwargs["update_fields"] = [
+                    field.name
+                    for field in self._meta.concrete_fields
+                    if not field.primary_key and field.name not in kept
+                ]
         super().save(*args, **kwargs)
         self._loaded_schedule = self._schedule_signature()
 
@@ -190,7 +216,7 @@ class Job(models.Model):
     def from_db(cls, db: str | None, field_names: Any, values: Any) -> Job:
         instance = super().from_db(db, field_names, values)
         # Reading a deferred field here would reload the row through from_db, without end.
-        if not instance.get_deferred_fields().intersection(_SCHEDULE_FIELDS + ("enabled",)):
+        if not instance.get_deferred_fields().intersection(_SCHEDULE_FIELDS + _ALSO_RESCHEDULE):
             instance._loaded_schedule = instance._schedule_signature()
         return instance
 
@@ -216,7 +242,7 @@ class Job(models.Model):
         return Schedule(spec=spec, timezone=self.timezone, start_at=start_at, end_at=self.end_at)
 
     def _schedule_signature(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in _SCHEDULE_FIELDS) + (self.enabled,)
+        return tuple(getattr(self, name) for name in _SCHEDULE_FIELDS + _ALSO_RESCHEDULE)
 
     def schedule_changed(self) -> bool:
         return getattr(self, "_loaded_schedule", None) != self._schedule_signature()
