@@ -66,7 +66,7 @@ if POSTGRES_URL:
     DATABASES["postgres"]["TEST"] = {"NAME": "test_thx_cron"}
 
 Q_CLUSTER = {
-    "name": "thx-cron-tests",
+    "name": "thx-cron",  # the queue that worker processes started by tests read
     "workers": 2,
     "timeout": 600,
     "retry": 900,

@@ -34,9 +34,27 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+# The job fields the lifecycle decides with; read under the lock onto the caller's instance.
+_DECIDING_FIELDS = (
+    "overlap_policy",
+    "consecutive_failures",
+    "last_run_id",
+    "max_retries",
+    "retry_backoff_seconds",
+    "timeout_seconds",
+)
+
+
 def _lock_job(job: Job) -> Job:
-    """Lock the job row so that overlap checks and summaries are consistent across workers."""
-    return Job.objects.select_for_update().get(pk=job.pk)
+    """Lock the job row so that overlap checks and summaries are consistent across workers.
+
+    Only the deciding fields are read (a run's hot path; the full row is wide), and `job` is
+    refreshed with them.
+    """
+    current = Job.objects.select_for_update().filter(pk=job.pk).values(*_DECIDING_FIELDS).get()
+    for name, value in current.items():
+        setattr(job, name, value)
+    return job
 
 
 def json_safe(value: Any) -> Any:
@@ -95,9 +113,8 @@ def start(
         if run is None:
             run = JobLog.objects.create(job=job, trigger=JobLog.Trigger.MANUAL, queued_at=now)
             events.record(run, JobEvent.Kind.QUEUED, {"trigger": run.trigger})
-        else:
-            run = JobLog.objects.select_for_update().get(pk=run.pk)
-        if run.status != Status.QUEUED:
+        status = JobLog.objects.filter(pk=run.pk).values_list("status", flat=True).first()
+        if status != Status.QUEUED:
             return None
         if job.overlap_policy != Job.Overlap.ALLOW:
             busy = JobLog.objects.running().filter(job=job).exclude(pk=run.pk).first()
@@ -125,7 +142,9 @@ def start(
             run.task_id = task_id
             started.append("task_id")
         # Not a full save: the dispatcher records the task id concurrently (see dispatch.enqueue).
-        run.save(update_fields=started)
+        JobLog.objects.filter(pk=run.pk, status=Status.QUEUED).update(
+            **{name: getattr(run, name) for name in started}
+        )
         Job.objects.filter(pk=job.pk).update(
             last_run=run, last_run_at=now, last_status=Status.RUNNING, run_count=F("run_count") + 1
         )

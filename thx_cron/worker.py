@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-
 from types import FrameType
 
 from django.db import close_old_connections, connections
