@@ -1,0 +1,69 @@
+"""No-op runs per second with 1 and with 2 worker processes, and bare django-q2 `async_task` of the
+same function on the same broker in the same run (target: thx-cron >= 0.5x of bare).
+
+Worker processes are `thx-cron worker --no-dispatcher` (django-q2 clusters), started before the
+tasks are enqueued; both sides alternate in rounds so that machine noise hits them alike.
+
+    python benchmarks/throughput.py --database-url postgres://postgres@127.0.0.1:5432/test \
+        --redis-url redis://127.0.0.1:6379/0
+    python benchmarks/throughput.py          # embedded default: SQLite and the ORM broker
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import uuid
+from contextlib import ExitStack
+
+from run_overhead import WARMUP, bare_side, thx_side
+from scale_dispatch import fresh_database
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--redis-url", default=None, help="default: django-q2's ORM broker")
+    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    options = parser.parse_args()
+    # A queue of our own, so that other clusters on the same Redis do not take our tasks.
+    os.environ["THX_CRON_QUEUE"] = f"thx-bench-{uuid.uuid4().hex[:8]}"
+    with fresh_database(options.database_url) as url:
+        from harness import prepare, process
+
+        data_dir = prepare(url, options.redis_url)
+        probe_file = data_dir / "probe.log"
+        lines = []
+        for workers in (1, 2):
+            bare: list[float] = []
+            thx: list[float] = []
+            with ExitStack() as stack:
+                for i in range(workers):
+                    log = data_dir / f"worker{workers}-{i}.log"
+                    stack.enter_context(process("worker", "--no-dispatcher", log=log))
+                bare_side(WARMUP, probe_file, f"warm-bare{workers}")
+                thx_side(WARMUP, probe_file, f"warm-thx{workers}")
+                for round_no in range(options.rounds):
+                    bare.append(bare_side(options.runs, probe_file, f"bare{workers}-{round_no}"))
+                    thx.append(thx_side(options.runs, probe_file, f"thx{workers}-{round_no}"))
+            ratio = statistics.median(thx) / statistics.median(bare)
+            lines.append(
+                f"  {workers} worker process(es): thx-cron {statistics.median(thx):6.1f} runs/s, "
+                f"bare django-q2 {statistics.median(bare):6.1f} runs/s, ratio {ratio:.2f}x "
+                f"(target >= 0.5: {'met' if ratio >= 0.5 else 'NOT met'})"
+            )
+        from django.db import connection
+
+        broker = "redis" if options.redis_url else "orm"
+        print(
+            f"throughput: {options.runs} no-op runs x {options.rounds} rounds per side, "
+            f"database={connection.vendor}, broker={broker}, "
+            f"{os.environ.get('THX_CRON_WORKERS', '2')} django-q2 workers per process"
+        )
+        print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
