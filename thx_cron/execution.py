@@ -35,7 +35,7 @@ def execute_run(run: JobLog, *, echo: TextIO | None = None) -> JobLog:
     try:
         action = registry.get(job.action)
     except ActionNotRegistered as exc:
-        return lifecycle.error(job, run, exc)
+        return lifecycle.error(job, run, exc, retry=False)  # a retry could only fail again
     limit = thx_settings.OUTPUT_LIMIT
     timeout = job.effective_timeout
     with capture(limit, echo) as buffer:

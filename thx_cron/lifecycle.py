@@ -174,6 +174,7 @@ def error(
     *,
     status: str = Status.FAILED,
     output: str | None = None,
+    retry: bool = True,
     now: datetime | None = None,
 ) -> JobLog:
     """Mark `run` failed (or timed out, lost, cancelled) and queue a retry if any are left."""
@@ -189,7 +190,8 @@ def error(
         # stale run race here, and every finish of a job's run holds this job's lock.
         ending = JobLog.objects.filter(pk=run.pk, status__in=JobLog.ACTIVE_STATUSES).exists()
         finished = _finish(job, run, status, now, error=message, traceback=trace, output=output)
-        if ending and finished.status == status and status in JobLog.FAILURE_STATUSES:
+        failed = finished.status == status and status in JobLog.FAILURE_STATUSES
+        if retry and ending and failed:
             _queue_retry(job, finished, now)
         return finished
 

@@ -32,6 +32,8 @@ _SCHEDULE_FIELD = {
     "end_at": "end_at",
     "kind": "schedule_kind",
 }
+# Where "no future occurrence" is reported, by schedule kind.
+_NO_FUTURE_FIELD = {"once": "run_at", "calendar": "year", "cron": "cron", "interval": "end_at"}
 _SCHEDULE_FIELDS = (
     "schedule_kind",
     "cron",
@@ -290,6 +292,15 @@ class Job(models.Model):
             )
         if self.max_retries > 100:
             errors.setdefault("max_retries", []).append("At most 100 retries.")
+        if self.max_runs is not None and self.max_runs < 1:
+            errors.setdefault("max_runs", []).append("Max runs must be at least 1 (or empty).")
+        if not errors and self.enabled and (self.pk is None or self.schedule_changed()):
+            # A new or rescheduled job that can never run again is almost surely a mistake.
+            if self.schedule.next_after(now()) is None:
+                field = _NO_FUTURE_FIELD.get(self.schedule_kind, "schedule_kind")
+                if self.end_at is not None and self.end_at <= now():
+                    field = "end_at"
+                errors[field] = ["The schedule has no occurrence after now."]
         if errors:
             raise ValidationError(errors)
 
@@ -314,8 +325,17 @@ class Job(models.Model):
         return lifecycle.error(self, run, exc, **kwargs)
 
     def pause(self) -> None:
+        """Disable the job and cancel its queued scheduled runs and retries (not manual ones)."""
+        from thx_cron import lifecycle
+        from thx_cron.models.run import JobLog
+
         self.enabled = False
         self.save()
+        waiting = self.runs.filter(status=JobLog.Status.QUEUED).exclude(
+            trigger=JobLog.Trigger.MANUAL
+        )
+        for run in waiting:
+            lifecycle.cancel(run)
 
     def resume(self) -> None:
         self.enabled = True
