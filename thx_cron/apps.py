@@ -30,3 +30,8 @@ class ThxCronConfig(AppConfig):
         # Actions decorated with @thx_cron.action in each installed app's cron_actions module.
         autodiscover_modules("cron_actions")
         post_migrate.connect(ensure_q2_schedules, sender=self)
+        from django_q.signals import pre_execute
+
+        from thx_cron.execution import remember_task
+
+        pre_execute.connect(remember_task, dispatch_uid="thx_cron.remember_task")

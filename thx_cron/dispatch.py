@@ -189,31 +189,47 @@ def enqueue_ready(now: datetime) -> int:
 
 
 def _enqueue_all(runs: list[JobLog]) -> None:
-    for run in runs:
-        enqueue(run)
+    """Enqueue a batch; on a broker error the whole batch is left for the next tick."""
+    if not runs:
+        return
+    try:
+        # One transaction: with the ORM broker the workers then see the whole batch at once,
+        # instead of competing with one commit per task for SQLite's write lock.
+        with transaction.atomic():
+            for run in runs:
+                _send(run)
+    except Exception:
+        logger.exception("Could not enqueue %d run(s); they will be enqueued again", len(runs))
+        _release([run.pk for run in runs])
 
 
 def enqueue(run: JobLog) -> str | None:
     """Hand `run` to django-q2; on a broker error leave it for the next tick."""
-    from django_q.tasks import async_task
-
     try:
-        task_id = str(
-            async_task(
-                RUN_TASK,
-                run.pk,
-                task_name=f"thx_cron run {run.pk}",
-                timeout=run.job.effective_timeout + Q2_TIMEOUT_MARGIN,
-                ack_failure=True,
-            )
-        )
+        return _send(run)
     except Exception:
         logger.exception("Could not enqueue run %s; it will be enqueued again", run.pk)
-        JobLog.objects.filter(pk=run.pk, status=JobLog.Status.QUEUED).update(enqueued_at=None)
+        _release([run.pk])
         return None
-    # Recorded so that a run can be found in django-q2's task list.
-    JobLog.objects.filter(pk=run.pk).update(task_id=task_id)
-    return task_id
+
+
+def _send(run: JobLog) -> str:
+    from django_q.tasks import async_task
+
+    # The worker records the task id when it starts the run (see execution.remember_task).
+    return str(
+        async_task(
+            RUN_TASK,
+            run.pk,
+            task_name=f"thx_cron run {run.pk}",
+            timeout=run.job.effective_timeout + Q2_TIMEOUT_MARGIN,
+            ack_failure=True,
+        )
+    )
+
+
+def _release(run_ids: list[int]) -> None:
+    JobLog.objects.filter(pk__in=run_ids, status=JobLog.Status.QUEUED).update(enqueued_at=None)
 
 
 def enqueue_now(run: JobLog) -> str | None:

@@ -17,18 +17,28 @@ from thx_cron.registry import ActionNotRegistered, registry
 logger = logging.getLogger(__name__)
 
 
+# The django-q2 task id of the task this worker process is executing (see remember_task).
+_current_task: dict[str, str] = {}
+
+
+def remember_task(sender: object, task: dict[str, object], **kwargs: object) -> None:
+    """Keep the id of the task about to run (django-q2's pre_execute signal, in the worker)."""
+    _current_task["id"] = str(task.get("id") or "")
+
+
 def execute(run_id: int) -> str:
     """The django-q2 task: run `run_id` if it is still queued; return its final status."""
+    task_id = _current_task.pop("id", "")
     run = JobLog.objects.select_related("job").filter(pk=run_id).first()
     if run is None:
         return "missing"
-    return execute_run(run).status
+    return execute_run(run, task_id=task_id).status
 
 
-def execute_run(run: JobLog, *, echo: TextIO | None = None) -> JobLog:
+def execute_run(run: JobLog, *, echo: TextIO | None = None, task_id: str = "") -> JobLog:
     """Start `run`, call its action and record the outcome; return the run as it ended."""
     job = run.job
-    started = lifecycle.start(job, run)
+    started = lifecycle.start(job, run, task_id=task_id)
     if started is None or started.status != JobLog.Status.RUNNING:
         return started or JobLog.objects.get(pk=run.pk)
     run = started

@@ -2,28 +2,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
+from tests.core.builders import queued_task_runs
 from thx_cron import dispatch, execution
 from thx_cron.models import Job, JobEvent, JobLog
-
-UTC = UTC
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-@pytest.fixture
-def no_broker(monkeypatch):
-    """Record what the dispatcher hands to django-q2 instead of sending it."""
-    sent: list[int] = []
-    monkeypatch.setattr(dispatch, "enqueue", lambda run: sent.append(run.pk), raising=True)
-    return sent
-
-
 def test_a_due_job_gets_one_queued_run_and_its_next_run_time_advances(
-    make_job, no_broker, django_capture_on_commit_callbacks
+    make_job, django_capture_on_commit_callbacks
 ):
     job = make_job(cron="*/5 * * * *")
     Job.objects.filter(pk=job.pk).update(next_run_at=at("2027-01-01T10:00:00"))
@@ -31,7 +20,7 @@ def test_a_due_job_gets_one_queued_run_and_its_next_run_time_advances(
         claimed = dispatch.claim_due(at("2027-01-01T10:00:00.300000"))
     run = JobLog.objects.get(job=job)
     assert claimed == [run.pk]
-    assert no_broker == [run.pk]
+    assert queued_task_runs() == [run.pk]  # in django-q2's ORM broker
     assert run.status == JobLog.Status.QUEUED
     assert run.scheduled_for == at("2027-01-01T10:00:00")
     job.refresh_from_db()
@@ -39,7 +28,7 @@ def test_a_due_job_gets_one_queued_run_and_its_next_run_time_advances(
     assert list(JobEvent.objects.filter(run=run).values_list("kind", flat=True)) == ["queued"]
 
 
-def test_claiming_the_same_instant_twice_creates_no_second_run(make_job, no_broker):
+def test_claiming_the_same_instant_twice_creates_no_second_run(make_job):
     job = make_job(cron="*/5 * * * *")
     Job.objects.filter(pk=job.pk).update(next_run_at=at("2027-01-01T10:00:00"))
     dispatch.claim_due(at("2027-01-01T10:00:01"))
@@ -48,7 +37,7 @@ def test_claiming_the_same_instant_twice_creates_no_second_run(make_job, no_brok
     assert JobLog.objects.filter(job=job).count() == 1
 
 
-def test_a_run_executes_its_action_and_records_result_and_output(make_job, no_broker):
+def test_a_run_executes_its_action_and_records_result_and_output(make_job):
     job = make_job(action="tests.chatty", args=[2])
     Job.objects.filter(pk=job.pk).update(next_run_at=at("2027-01-01T10:00:00"))
     [run_id] = dispatch.claim_due(at("2027-01-01T10:00:00"))
