@@ -13,9 +13,9 @@ class JobEventQuerySet(models.QuerySet["JobEvent"]):
         return qs.filter(id__gt=event_id) if event_id else qs
 
     def visible_to(self, user: object) -> JobEventQuerySet:
-        from thx_cron.models.job import Job
+        from thx_cron.models.job import only_visible
 
-        return self.filter(job__in=Job.objects.visible_to(user))
+        return only_visible(self, user, "job__owner")  # type: ignore[no-any-return]
 
 
 class JobEvent(models.Model):

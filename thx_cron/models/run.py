@@ -36,9 +36,9 @@ class JobLogQuerySet(models.QuerySet["JobLog"]):
         return self.filter(status__in=JobLog.FINISHED_STATUSES)
 
     def visible_to(self, user: object) -> JobLogQuerySet:
-        from thx_cron.models.job import Job
+        from thx_cron.models.job import only_visible
 
-        return self.filter(job__in=Job.objects.visible_to(user))
+        return only_visible(self, user, "job__owner")  # type: ignore[no-any-return]
 
 
 class JobLog(models.Model):
