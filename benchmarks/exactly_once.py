@@ -38,7 +38,6 @@ def main() -> None:
 
     django.setup()
     from django.db import connections
-    from django.utils import timezone
 
     from tests.scale import conftest
     from tests.scale.occurrences import tally
@@ -73,7 +72,6 @@ def main() -> None:
             while active.exists():
                 time.sleep(0.5)
             drained = time.monotonic()
-            lag = timezone.now()
             result = tally(name, fleet.witness, jobs)
         broker = "Redis" if options.redis_url else "ORM"
         print(
@@ -85,12 +83,6 @@ def main() -> None:
             f"missing {len(result.missing)}, duplicated {len(result.duplicates)}, "
             f"unexpected {len(result.unexpected)}, executions not matching runs "
             f"{len(result.execution_mismatch)}"
-        )
-        oldest = result.oldest_next_run
-        print(
-            f"oldest next run at pause: {(lag - oldest).total_seconds():.1f} s before the end"
-            if oldest
-            else ""
         )
         runs = sum(result.statuses.values())
         print(
