@@ -48,7 +48,7 @@ class RuleForm(forms.ModelForm):
         urls = [line.strip() for line in lines.splitlines() if line.strip()]
         if urls:
             self.instance.urls = urls
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
 
     def add_error(self, field: str | None, error: Any) -> None:
         # Model validation names the model field; the form shows it on the write-only one.

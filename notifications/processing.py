@@ -82,8 +82,13 @@ def process_new_events(*, now: datetime | None = None, lookback: bool = False) -
             cursor.last_event_id = fresh[-1].pk
             cursor.save(update_fields=["last_event_id", "updated_at"])
         timeout = notify_settings.TIMEOUT
-        transaction.on_commit(lambda: [enqueue_send(pk, timeout) for pk in created])
+        transaction.on_commit(lambda: _enqueue_sends(created, timeout))
     return created
+
+
+def _enqueue_sends(delivery_ids: list[int], timeout: float) -> None:
+    for pk in delivery_ids:
+        enqueue_send(pk, timeout)
 
 
 def _interesting():  # type: ignore[no-untyped-def]

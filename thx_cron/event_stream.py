@@ -207,12 +207,12 @@ async def subscribe(accepts: EventFilter, after_event_id: int | None = None) -> 
                 if accepts(event):
                     yield event
         while True:
-            event = await subscriber.queue.get()
-            if event is None:
+            received = await subscriber.queue.get()
+            if received is None:
                 raise SubscriberOverflow(f"Subscriber fell behind after event {last}.")
-            if event.pk > last:
-                last = event.pk
-                yield event
+            if received.pk > last:
+                last = received.pk
+                yield received
     finally:
         reader.subscribers.discard(subscriber)
         if not reader.subscribers and _readers.get(reader.loop) is reader:

@@ -48,19 +48,22 @@ def execute_run(run: JobLog, *, echo: TextIO | None = None, task_id: str = "") -
         return lifecycle.error(job, run, exc, retry=False)  # a retry could only fail again
     limit = thx_settings.OUTPUT_LIMIT
     timeout = job.effective_timeout
+    outcome: object = None
+    failure: BaseException | None = None
+    status: str = JobLog.Status.SUCCEEDED
     with capture(limit, echo) as buffer:
         try:
             with Interrupter(timeout) as interrupter:
                 with Heartbeat(run, buffer, interrupter, thx_settings.HEARTBEAT_SECONDS):
                     result = action.func(*job.args, **job.kwargs)
         except RunTimedOut as exc:
-            outcome, failure, status = None, exc, JobLog.Status.TIMED_OUT
+            failure, status = exc, JobLog.Status.TIMED_OUT
         except RunCancelled as exc:
-            outcome, failure, status = None, exc, JobLog.Status.CANCELLED
+            failure, status = exc, JobLog.Status.CANCELLED
         except Exception as exc:
-            outcome, failure, status = None, exc, JobLog.Status.FAILED
+            failure, status = exc, JobLog.Status.FAILED
         else:
-            outcome, failure, status = result, None, JobLog.Status.SUCCEEDED
+            outcome = result
     output = buffer.getvalue()
     if failure is None:
         return lifecycle.complete(job, run, outcome, output=output)

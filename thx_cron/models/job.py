@@ -93,7 +93,7 @@ class JobQuerySet(models.QuerySet["Job"]):
         if _vendor(self.db) == "postgresql":
             return self.filter(tags__contains=[tag])
         # SQLite has no JSON containment operator; json_each does the same.
-        return self.extra(
+        return self.extra(  # type: ignore[return-value]
             where=["EXISTS (SELECT 1 FROM json_each(thx_cron_job.tags) WHERE value = %s)"],
             params=[tag],
         )
