@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import queue
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -58,14 +61,71 @@ def _nobody_listens_here(layer: object) -> bool:
 
 def wake_readers(last_event_id: int) -> None:
     """Tell subscription readers in every process that events up to `last_event_id` exist."""
-    from channels.layers import get_channel_layer
+    from channels.layers import InMemoryChannelLayer, get_channel_layer
 
     layer = get_channel_layer()
     if layer is None or _nobody_listens_here(layer):
         return
+    if isinstance(layer, InMemoryChannelLayer):
+        # Its queues belong to the readers' event loop, which async_to_sync reaches from here.
+        _send_wake(layer, last_event_id)
+    else:
+        _waker().wake(last_event_id)
+
+
+def _send_wake(layer: Any, last_event_id: int) -> None:
     try:
         async_to_sync(layer.group_send)(
             WAKE_GROUP, {"type": WAKE_MESSAGE_TYPE, "last_event_id": last_event_id}
         )
     except Exception:  # the outbox is the truth and readers also poll: a lost wake-up is only late
         logger.warning("Could not wake event readers", exc_info=True)
+
+
+class _Waker:
+    """Send wake-ups from one background thread with its own event loop.
+
+    A run commits several events; sending each through a fresh event loop (async_to_sync) and
+    a new Redis connection would cost milliseconds per commit on the run's own path. The thread
+    coalesces wake-ups that arrive while it is sending, since one wake-up covers all earlier ids.
+    """
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self._pending: queue.SimpleQueue[int] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="thx-cron-waker", daemon=True)
+        self._thread.start()
+
+    def wake(self, last_event_id: int) -> None:
+        self._pending.put(last_event_id)
+
+    def _run(self) -> None:
+        import asyncio
+
+        from channels.layers import get_channel_layer
+
+        loop = asyncio.new_event_loop()
+        layer = get_channel_layer()
+        while True:
+            last = self._pending.get()
+            while not self._pending.empty():
+                last = max(last, self._pending.get())
+            try:
+                loop.run_until_complete(
+                    layer.group_send(WAKE_GROUP, {"type": WAKE_MESSAGE_TYPE, "last_event_id": last})
+                )
+            except Exception:  # as above: readers poll too, so a lost wake-up is only late
+                logger.warning("Could not wake event readers", exc_info=True)
+
+
+_current_waker: _Waker | None = None
+_waker_lock = threading.Lock()
+
+
+def _waker() -> _Waker:
+    global _current_waker
+    with _waker_lock:
+        # A forked worker inherits the object but not the thread: start its own.
+        if _current_waker is None or _current_waker.pid != os.getpid():
+            _current_waker = _Waker()
+        return _current_waker

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from thx_cron import events
@@ -113,18 +113,22 @@ def start(
         if run is None:
             run = JobLog.objects.create(job=job, trigger=JobLog.Trigger.MANUAL, queued_at=now)
             events.record(run, JobEvent.Kind.QUEUED, {"trigger": run.trigger})
-        status = JobLog.objects.filter(pk=run.pk).values_list("status", flat=True).first()
-        if status != Status.QUEUED:
+        # One read answers both questions: is this run still queued, and is another running?
+        # With overlap allowed only the first matters, and the claim below answers it.
+        overlap = job.overlap_policy != Job.Overlap.ALLOW
+        others = Q(job_id=job.pk, status=Status.RUNNING) if overlap else Q(pk__in=[])
+        found = dict(JobLog.objects.filter(Q(pk=run.pk) | others).values_list("pk", "status"))
+        if found.get(run.pk) != Status.QUEUED:
             return None
-        if job.overlap_policy != Job.Overlap.ALLOW:
-            busy = JobLog.objects.running().filter(job=job).exclude(pk=run.pk).first()
+        if overlap:
+            busy = next((pk for pk in found if pk != run.pk), None)
             if busy is not None and job.overlap_policy == Job.Overlap.SKIP:
                 return _finish(
                     job,
                     run,
                     Status.SKIPPED,
                     now,
-                    error=f"Skipped: run {busy.pk} of this job was still running.",
+                    error=f"Skipped: run {busy} of this job was still running.",
                 )
             if busy is not None:
                 run.due_at = now + QUEUE_RECHECK
