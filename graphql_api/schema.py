@@ -8,12 +8,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
-from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from graphql_api.account import AccountMutations, AccountQueries
 from graphql_api.mutations import JobMutations
 from graphql_api.notifications.mutations import NotificationMutations
 from graphql_api.notifications.queries import NotificationQueries
+from graphql_api.optimizer import QuerysetOptimizer
 from graphql_api.queries import JobQueries
 from graphql_api.subscriptions import JobSubscriptions
 
@@ -34,6 +34,6 @@ schema = strawberry.Schema(
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        DjangoOptimizerExtension,
+        QuerysetOptimizer,
     ],
 )
