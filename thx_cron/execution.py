@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+from collections.abc import Callable
 from typing import TextIO
+
+from django.db import InterfaceError, OperationalError, connection
 
 from thx_cron import lifecycle
 from thx_cron.capture import capture
@@ -15,6 +19,9 @@ from thx_cron.models import JobLog
 from thx_cron.registry import ActionNotRegistered, registry
 
 logger = logging.getLogger(__name__)
+
+# Tries to record an outcome over about 30 s, so a database restart does not lose it.
+RECORD_ATTEMPTS = 7
 
 
 # The django-q2 task id of the task this worker process is executing (see remember_task).
@@ -66,8 +73,22 @@ def execute_run(run: JobLog, *, echo: TextIO | None = None, task_id: str = "") -
             outcome = result
     output = buffer.getvalue()
     if failure is None:
-        return lifecycle.complete(job, run, outcome, output=output)
-    return lifecycle.error(job, run, failure, status=status, output=output)
+        return _record(lambda: lifecycle.complete(job, run, outcome, output=output))
+    return _record(lambda: lifecycle.error(job, run, failure, status=status, output=output))
+
+
+def _record(write: Callable[[], JobLog], attempts: int = RECORD_ATTEMPTS) -> JobLog:
+    """Write a run's outcome, waiting out a database restart rather than losing the outcome."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return write()
+        except (OperationalError, InterfaceError):
+            if attempt == attempts:
+                raise  # the run stays running; recovery ends it `lost` after its lease
+            logger.warning("Could not record a run's outcome (attempt %d); retrying", attempt)
+            connection.close()
+            time.sleep(min(0.5 * 2 ** (attempt - 1), 8.0))
+    raise AssertionError("unreachable")
 
 
 def run_in_foreground(run: JobLog) -> JobLog:
