@@ -11,6 +11,7 @@ from thx_cron import execution, lifecycle
 from thx_cron.models import JobLog
 
 
+@pytest.mark.django_db(transaction=True)  # the retry closes the connection, as after a restart
 def test_the_outcome_is_recorded_after_the_database_comes_back(
     make_job: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
