@@ -13,6 +13,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry_django.relay import DjangoListConnection
 
+from graphql_api.fields import ColumnField, node_ids_from_pk
 from graphql_api.filters import JobLogFilter, JobLogOrder
 from graphql_api.models import ApiToken
 from graphql_api.permissions import Info, current_user, restrict
@@ -31,7 +32,7 @@ _SCHEDULE_COLUMNS = [
 ]
 
 
-@strawberry_django.type(get_user_model(), name="User")
+@strawberry_django.type(get_user_model(), name="User", field_cls=ColumnField)
 class UserType:
     id: strawberry.ID
     username: str
@@ -65,7 +66,8 @@ class ScheduleType:
     description: str
 
 
-@strawberry_django.type(JobLog, name="JobLog")
+@node_ids_from_pk
+@strawberry_django.type(JobLog, name="JobLog", field_cls=ColumnField)
 class JobLogType(relay.Node):
     _id_attr = "pk"  # found once here, not by re-reading annotations per node
     job: JobType
@@ -88,7 +90,8 @@ class JobLogType(relay.Node):
         return restrict(queryset, current_user(info), "job__")
 
 
-@strawberry_django.type(Job, name="Job")
+@node_ids_from_pk
+@strawberry_django.type(Job, name="Job", field_cls=ColumnField)
 class JobType(relay.Node):
     _id_attr = "pk"  # found once here, not by re-reading annotations per node
     name: str
@@ -148,7 +151,8 @@ class JobType(relay.Node):
         return restrict(queryset, current_user(info))
 
 
-@strawberry_django.type(JobEvent, name="JobEvent")
+@node_ids_from_pk
+@strawberry_django.type(JobEvent, name="JobEvent", field_cls=ColumnField)
 class JobEventType(relay.Node):
     _id_attr = "pk"  # found once here, not by re-reading annotations per node
     kind: EventKind
@@ -184,7 +188,7 @@ class SchedulePreview:
     description: str
 
 
-@strawberry_django.type(ApiToken, name="ApiToken")
+@strawberry_django.type(ApiToken, name="ApiToken", field_cls=ColumnField)
 class ApiTokenType:
     id: strawberry.ID
     name: str
