@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 from types import TracebackType
 
 from django.db import close_old_connections, connection
@@ -21,6 +23,8 @@ OUTPUT_CHUNK = 4096
 
 
 class Heartbeat:
+    """Beat for one run while inside the block, from the process's heartbeat thread."""
+
     def __init__(
         self, run: JobLog, buffer: BoundedBuffer, interrupter: Interrupter, every: float
     ) -> None:
@@ -28,13 +32,12 @@ class Heartbeat:
         self.buffer = buffer
         self.interrupter = interrupter
         self.every = every
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name=f"thx-cron-heartbeat-{run.pk}")
-        self._thread.daemon = True
+        self.next_beat = 0.0
         self._published = 0
 
     def __enter__(self) -> Heartbeat:
-        self._thread.start()
+        self.next_beat = time.monotonic() + self.every
+        _beater().add(self)
         return self
 
     def __exit__(
@@ -43,19 +46,8 @@ class Heartbeat:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _loop(self) -> None:
-        try:
-            while not self._stop.wait(self.every):
-                try:
-                    self.beat()
-                except Exception:  # a missed beat is retried; the lease tolerates several
-                    logger.warning("Heartbeat of run %s failed", self.run.pk, exc_info=True)
-                    close_old_connections()
-        finally:
-            connection.close()
+        # Once removed (under the beater's lock) no beat, and so no cancel, can reach the run.
+        _beater().remove(self)
 
     def beat(self) -> None:
         """Renew the lease, store new output with an event, and honour a cancel request."""
@@ -79,4 +71,66 @@ class Heartbeat:
         if cancel or not updated:
             # Cancelled, or already ended by recovery: stop the action rather than run on.
             self.interrupter.cancel()
-            self._stop.set()
+            self.next_beat = float("inf")
+
+
+class _Beater:
+    """One thread per process beats for every run executing in it.
+
+    A thread per run would cost its start and, above all, a join at the end of every run
+    (milliseconds of GIL hand-offs), which dominated short runs.
+    """
+
+    IDLE_WAIT = 1.0
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.beats: set[Heartbeat] = set()
+        self.changed = threading.Event()
+        thread = threading.Thread(target=self._loop, name="thx-cron-heartbeat", daemon=True)
+        thread.start()
+
+    def add(self, heartbeat: Heartbeat) -> None:
+        with self.lock:
+            self.beats.add(heartbeat)
+        self.changed.set()
+
+    def remove(self, heartbeat: Heartbeat) -> None:
+        with self.lock:
+            self.beats.discard(heartbeat)
+
+    def _loop(self) -> None:
+        while True:
+            with self.lock:
+                soonest = min((hb.next_beat for hb in self.beats), default=None)
+            wait = self.IDLE_WAIT if soonest is None else soonest - time.monotonic()
+            if wait > 0:
+                self.changed.wait(min(wait, self.IDLE_WAIT))
+                self.changed.clear()
+                continue
+            with self.lock:
+                for heartbeat in [hb for hb in self.beats if hb.next_beat <= time.monotonic()]:
+                    heartbeat.next_beat = max(heartbeat.next_beat, time.monotonic())
+                    heartbeat.next_beat += heartbeat.every
+                    try:
+                        heartbeat.beat()
+                    except Exception:  # a missed beat is retried; the lease tolerates several
+                        logger.warning(
+                            "Heartbeat of run %s failed", heartbeat.run.pk, exc_info=True
+                        )
+                        close_old_connections()
+                        connection.close()
+
+
+_current: _Beater | None = None
+_current_lock = threading.Lock()
+
+
+def _beater() -> _Beater:
+    global _current
+    with _current_lock:
+        # A forked worker inherits the object but not its thread: start its own.
+        if _current is None or _current.pid != os.getpid():
+            _current = _Beater()
+        return _current
