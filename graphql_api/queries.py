@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone as django_timezone
 from strawberry_django.fields.types import OperationInfo
 from strawberry_django.optimizer import optimize
-from strawberry_django.relay import DjangoListConnection
 
+from graphql_api.connections import ListConnection
 from graphql_api.errors import operation_info
 from graphql_api.filters import JobFilter, JobLogFilter, JobLogOrder, JobOrder
 from graphql_api.ids import decode_id
@@ -41,10 +41,10 @@ def _one(queryset: Any, info: Info, id: strawberry.ID, type_name: str) -> Any:
 
 @strawberry.type
 class JobQueries:
-    jobs: DjangoListConnection[JobType] = strawberry_django.connection(
+    jobs: ListConnection[JobType] = strawberry_django.connection(
         filters=JobFilter, ordering=JobOrder, description="Jobs the caller may see."
     )
-    job_logs: DjangoListConnection[JobLogType] = strawberry_django.connection(
+    job_logs: ListConnection[JobLogType] = strawberry_django.connection(
         filters=JobLogFilter, ordering=JobLogOrder, description="Runs the caller may see."
     )
 
