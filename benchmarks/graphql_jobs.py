@@ -106,8 +106,17 @@ def measure(token: str, rounds: int) -> None:
             samples.append(time.perf_counter() - start)
     graphql = statistics.median(timings["/graphql"]) * 1000
     hand = statistics.median(timings["/hand/jobs"]) * 1000
+    ratios = sorted(g / h for g, h in zip(timings["/graphql"], timings["/hand/jobs"], strict=True))
     print(f"p50 jobs(first: 100): GraphQL {graphql:.1f} ms, hand-written view {hand:.1f} ms, "
-          f"ratio {graphql / hand:.2f}x ({rounds} rounds, {connection.vendor})")
+          f"ratio {graphql / hand:.2f}x (per-round ratios p25-p75 {_quartiles(ratios)}; "
+          f"{rounds} rounds, {connection.vendor})")
+    print("Both sides: a request through the ASGI app with httpx, bearer-token lookup, the page "
+          "queries, JSON encoding and decoding.")
+
+
+def _quartiles(values: list[float]) -> str:
+    low, _, high = statistics.quantiles(values, n=4)
+    return f"{low:.2f}-{high:.2f}x"
 
 
 def main() -> None:
