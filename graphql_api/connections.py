@@ -12,7 +12,7 @@ from strawberry_django.queryset import get_queryset_config
 from strawberry_django.relay import DjangoListConnection
 
 
-@strawberry.type(name="Connection", description="A connection to a list of items.")
+@strawberry.type(name="CountedConnection", description="A connection to a top-level list.")
 class ListConnection(DjangoListConnection[relay.NodeType]):
     """Count a top-level list with one COUNT query instead of a window over every row.
 

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from strawberry import relay
 from strawberry.scalars import JSON
+from strawberry_django.relay import DjangoListConnection
 
-from graphql_api.connections import ListConnection
 from graphql_api.fields import ColumnField, node_ids_from_pk
 from graphql_api.filters import JobLogFilter, JobLogOrder
 from graphql_api.models import ApiToken
@@ -122,7 +122,9 @@ class JobType(relay.Node):
     created_at: datetime
     updated_at: datetime
     owner: UserType | None
-    runs: ListConnection[JobLogType] = strawberry_django.connection(
+    # strawberry-django's own connection: its optimizer limits a nested list per parent (a window
+    # per job) only for that exact class, so a subclass here would load every run of every job.
+    runs: DjangoListConnection[JobLogType] = strawberry_django.connection(
         filters=JobLogFilter, ordering=JobLogOrder, description="The job's runs, latest first."
     )
 

@@ -45,3 +45,18 @@ def test_jobs_with_last_run_and_runs_use_the_same_few_queries_for_any_page_size(
     # The 5 runs are the latest: the run that finished (created last) comes first.
     assert all(node["runs"]["edges"][0]["node"]["id"] == node["lastRun"]["id"] for node in nodes)
     assert len(small_data["jobs"]["edges"]) == 2
+
+
+def test_a_jobs_nested_runs_are_limited_in_the_database_not_after_loading_them_all(
+    alice: Any, make_job: Any, user: Any
+) -> None:
+    job = make_job(owner=user, name="busy")
+    for _ in range(30):
+        lifecycle.create_run(job)
+    with CaptureQueriesContext(connection) as queries:
+        data = alice.data(NESTED, {"n": 1})
+    assert len(data["jobs"]["edges"][0]["node"]["runs"]["edges"]) == 5
+    runs_query = next(q["sql"] for q in queries.captured_queries if "thx_cron_joblog" in q["sql"]
+                      and "ROW_NUMBER" in q["sql"].upper())
+    # The optimizer's per-job window: each job's first 5 runs are all the rows fetched.
+    assert "ROW_NUMBER" in runs_query.upper()
