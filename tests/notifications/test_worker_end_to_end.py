@@ -50,6 +50,9 @@ def test_a_failing_job_in_a_worker_posts_to_the_webhook(
     with worker(tmp_path):
         run = run_now(job)
         wait_for(lambda: webhook.received, timeout=60)
+        # The receiver answers before the worker records the delivery as sent.
+        sent = NotificationDelivery.objects.filter(status=NotificationDelivery.Status.SENT)
+        wait_for(sent.exists, timeout=30)
     [hit] = webhook.received
     assert hit.payload["title"] == "[thx-cron] nightly: failed"
     assert "out of paper" in hit.payload["message"]

@@ -48,10 +48,12 @@ def run_fleet_and_tally(pg_db, make_fleet, *, redis: bool):
     assert (paused_at - result.oldest_next_run).total_seconds() < 3 * EVERY, result.oldest_next_run
     assert result.occurrences >= JOBS * (SECONDS // EVERY - 3)
     assert result.statuses.keys() <= {JobLog.Status.SUCCEEDED, JobLog.Status.SKIPPED}, result
-    # Each of the three worker processes ran a fair share.
+    # The runs spread over the workers. `worker` names the django-q2 worker process, which
+    # django-q2 replaces after 500 tasks (its `recycle`), so some names carry only a few runs:
+    # the check is that several processes shared the work and none carried most of it.
     per_process = {name.rsplit(":", 1)[1] for name in result.workers}
     assert len(result.workers) >= WORKERS, result.workers
-    assert min(result.workers.values()) > result.occurrences / (len(result.workers) * 5)
+    assert max(result.workers.values()) < result.occurrences / 2, result.workers
     assert "database is locked" not in fleet.all_logs()
     return per_process
 
