@@ -9,15 +9,13 @@ from django.db import models
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from thx_cron.models.job import only_visible
+
 
 class NotificationDeliveryQuerySet(models.QuerySet["NotificationDelivery"]):
     def visible_to(self, user: Any) -> NotificationDeliveryQuerySet:
         """Deliveries of the rules the user may see."""
-        if user is None or not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_staff or user.is_superuser:
-            return self
-        return self.filter(rule__owner=user)
+        return only_visible(self, user, "rule__owner")  # type: ignore[no-any-return]
 
     def due(self, now: datetime) -> NotificationDeliveryQuerySet:
         """Pending deliveries whose next attempt has come and that no sender holds."""

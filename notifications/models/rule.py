@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from notifications import notifier, rendering
 from notifications import rules as matching
+from thx_cron.models.job import only_visible
 
 MAX_URLS = 20
 
@@ -18,11 +19,7 @@ MAX_URLS = 20
 class NotificationRuleQuerySet(models.QuerySet["NotificationRule"]):
     def visible_to(self, user: Any) -> NotificationRuleQuerySet:
         """Rules the user may see: staff see all, others their own, anonymous none."""
-        if user is None or not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_staff or user.is_superuser:
-            return self
-        return self.filter(owner=user)
+        return only_visible(self, user, "owner")  # type: ignore[no-any-return]
 
     def active(self) -> NotificationRuleQuerySet:
         return self.filter(enabled=True)
