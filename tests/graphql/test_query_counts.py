@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -60,3 +61,45 @@ def test_a_jobs_nested_runs_are_limited_in_the_database_not_after_loading_them_a
                       and "ROW_NUMBER" in q["sql"].upper())
     # The optimizer's per-job window: each job's first 5 runs are all the rows fetched.
     assert "ROW_NUMBER" in runs_query.upper()
+
+
+WITHOUT_FIRST = """query($n: Int!) { jobs(first: $n) { edges { node {
+    runs { totalCount edges { node { id } } }
+} } } }"""
+
+
+def test_nested_runs_without_first_use_the_same_few_queries_for_any_page_size(
+    alice: Any, make_job: Any, user: Any
+) -> None:
+    for index in range(10):
+        job = make_job(owner=user, name=f"job-{index:02}")
+        for _ in range(index % 3):
+            lifecycle.create_run(job)
+    alice.data("{ me { id } }")  # the token's first use writes its last-used time
+    counts, pages = [], []
+    for page in (2, 10):
+        with CaptureQueriesContext(connection) as queries:
+            pages.append(alice.data(WITHOUT_FIRST, {"n": page}))
+        counts.append(len(queries))
+    # Token lookup, jobs page, one windowed runs prefetch (with each job's total).
+    assert counts == [3, 3], counts
+    nodes = [edge["node"]["runs"] for edge in pages[1]["jobs"]["edges"]]
+    assert [node["totalCount"] for node in nodes] == [index % 3 for index in range(10)]
+    assert [len(node["edges"]) for node in nodes] == [index % 3 for index in range(10)]
+
+
+@pytest.mark.xfail(strict=True, reason="strawberry-django prefetches a nested connection only "
+                   "when its edges are selected; without them each job counts its runs")
+def test_nested_runs_total_count_alone_uses_the_same_few_queries_for_any_page_size(
+    alice: Any, make_job: Any, user: Any
+) -> None:
+    for index in range(10):
+        lifecycle.create_run(make_job(owner=user, name=f"job-{index:02}"))
+    alice.data("{ me { id } }")
+    document = "query($n: Int!) { jobs(first: $n) { edges { node { runs { totalCount } } } } }"
+    counts = []
+    for page in (2, 10):
+        with CaptureQueriesContext(connection) as queries:
+            alice.data(document, {"n": page})
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
