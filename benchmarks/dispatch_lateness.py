@@ -21,8 +21,13 @@ LEAD_SECONDS = 10  # time for the worker to start before the occurrence
 
 
 def next_minute(lead: float) -> datetime:
-    moment = datetime.now(UTC) + timedelta(seconds=lead)
-    return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    """Return the next minute boundary at least `lead` seconds away, waiting if needed."""
+    now = datetime.now(UTC)
+    boundary = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    if (boundary - now).total_seconds() < lead:
+        time.sleep((boundary - now).total_seconds() + 0.5)  # jobs must be due at `boundary`
+        boundary += timedelta(minutes=1)
+    return boundary
 
 
 def thx_cron_side(jobs: int, data_dir: Path) -> list[float]:
