@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import strawberry
 import strawberry_django
 from django.contrib import auth
@@ -31,7 +33,7 @@ class AccountMutations:
         if user is None:
             raise InputError("password", "Wrong username or password, or inactive account.")
         auth.login(request, user)
-        return user
+        return cast(UserType, user)
 
     @strawberry_django.mutation(handle_django_errors=False)
     def logout(self, info: Info) -> bool:

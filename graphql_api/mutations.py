@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import strawberry
 import strawberry_django
 from django.core.exceptions import ValidationError
@@ -59,12 +61,12 @@ class JobMutations:
     @strawberry_django.mutation(handle_django_errors=True)
     def create_job(self, info: Info, input: JobInput) -> JobType:
         """Create a job owned by the caller."""
-        return _save(Job(owner=require_user(info)), input, creating=True)
+        return cast(JobType, _save(Job(owner=require_user(info)), input, creating=True))
 
     @strawberry_django.mutation(handle_django_errors=True)
     def update_job(self, info: Info, id: strawberry.ID, input: JobInput) -> JobType:
         """Change the given fields of a job."""
-        return _save(changeable_job(info, id), input, creating=False)
+        return cast(JobType, _save(changeable_job(info, id), input, creating=False))
 
     @strawberry_django.mutation(handle_django_errors=True)
     def delete_job(self, info: Info, id: strawberry.ID) -> DeletedJob:
@@ -79,14 +81,14 @@ class JobMutations:
         """Stop dispatching a job until it is resumed."""
         job = changeable_job(info, id)
         job.pause()
-        return job
+        return cast(JobType, job)
 
     @strawberry_django.mutation(handle_django_errors=True)
     def resume_job(self, info: Info, id: strawberry.ID) -> JobType:
         """Dispatch a paused job again from its next occurrence."""
         job = changeable_job(info, id)
         job.resume()
-        return job
+        return cast(JobType, job)
 
     @strawberry_django.mutation(handle_django_errors=True)
     def run_job_now(self, info: Info, id: strawberry.ID) -> JobLogType:
@@ -96,7 +98,7 @@ class JobMutations:
             job, trigger=JobLog.Trigger.MANUAL, triggered_by=require_user(info)
         )
         dispatch.enqueue_now(run)
-        return run
+        return cast(JobLogType, run)
 
     @strawberry_django.mutation(handle_django_errors=True)
     def cancel_run(self, info: Info, id: strawberry.ID) -> JobLogType:
@@ -106,4 +108,4 @@ class JobMutations:
             raise NotAllowed("id", f"You may not cancel run {id!r}.")
         if run.is_finished:
             raise InputError("id", f"Run {id!r} has already finished ({run.status}).")
-        return lifecycle.cancel(run)
+        return cast(JobLogType, lifecycle.cancel(run))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from strawberry.django.views import GraphQLView
 
 from graphql_api.auth import InvalidToken, user_for_authorization
@@ -16,7 +16,7 @@ _CORS_HEADERS = "Authorization, Content-Type"
 class ThxGraphQLView(GraphQLView):
     """POST runs queries and mutations, GET serves GraphiQL."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         origin = request.headers.get("Origin")
         if not origin_allowed(origin, request.get_host()):
             return _error(f"Origin {origin} may not call this API.", 403)
@@ -39,7 +39,7 @@ def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"data": None, "errors": [{"message": message}]}, status=status)
 
 
-def _with_cors(response: HttpResponse, origin: str | None) -> HttpResponse:
+def _with_cors(response: HttpResponseBase, origin: str | None) -> HttpResponseBase:
     allowed = cors_origin(origin)
     if allowed:
         response["Access-Control-Allow-Origin"] = allowed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import strawberry
 import strawberry_django
 from django.core.exceptions import ValidationError
@@ -80,14 +82,15 @@ class NotificationMutations:
         self, info: Info, input: NotificationRuleInput
     ) -> NotificationRuleType:
         """Create a notification rule owned by the caller."""
-        return _save(NotificationRule(owner=require_user(info)), input, creating=True)
+        rule = _save(NotificationRule(owner=require_user(info)), input, creating=True)
+        return cast(NotificationRuleType, rule)
 
     @strawberry_django.mutation(handle_django_errors=True)
     def update_notification_rule(
         self, info: Info, id: strawberry.ID, input: NotificationRuleInput
     ) -> NotificationRuleType:
         """Change the given fields of a rule (URLs are replaced only when given)."""
-        return _save(_rule(info, id), input, creating=False)
+        return cast(NotificationRuleType, _save(_rule(info, id), input, creating=False))
 
     @strawberry_django.mutation(handle_django_errors=True)
     def delete_notification_rule(self, info: Info, id: strawberry.ID) -> DeletedNotificationRule:

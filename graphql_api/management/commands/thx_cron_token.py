@@ -35,11 +35,11 @@ class Command(BaseCommand):
                     f"{token.pk}\t{token.prefix}…\t{token.name or '-'}\t{state}\tused {used}"
                 )
         else:
-            token = ApiToken.objects.filter(pk=options["id"]).first()
-            if token is None:
+            found = ApiToken.objects.filter(pk=options["id"]).first()
+            if found is None:
                 raise CommandError(f"id: no API token with id {options['id']}.")
-            token.revoke()
-            self.stdout.write(f"Token {token.pk} revoked.")
+            found.revoke()
+            self.stdout.write(f"Token {found.pk} revoked.")
 
     def _user(self, username: str) -> Any:
         user = get_user_model().objects.filter(username=username).first()
