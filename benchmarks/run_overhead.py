@@ -2,8 +2,8 @@
 
 Both sides use the same broker (the embedded default's ORM broker on SQLite unless --database-url
 / --redis-url are given) and the same django-q2 cluster process (`thx-cron qcluster`), started
-before the tasks are enqueued. thx-cron's runs are spread over 20 jobs. The function appends its start time to a file; a side is done when
-every call has written its line.
+before the tasks are enqueued; thx-cron's runs are spread over 20 jobs. The function appends its
+start time to a file; a side is done when every call has written its line.
 
     .venv/bin/python benchmarks/run_overhead.py [--runs 300] [--rounds 3]
 """
