@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from thx_cron import dispatch, lifecycle
 from thx_cron.models import Job, JobLog
+from thx_cron.models.job import RUN_SUMMARY_FIELDS
 from thx_cron.schedule import InvalidSchedule
 
 PREVIEW_COUNT = 5
@@ -23,17 +24,11 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ("enabled", "schedule_kind", "last_status", "overlap_policy")
     search_fields = ("name", "description", "action")
     actions = ("run_now", "pause", "resume")
+    # What runs record is shown, never edited (see Job.save).
     readonly_fields = (
         "next_occurrences",
         "next_run_at",
-        "last_run",
-        "last_run_at",
-        "last_status",
-        "consecutive_failures",
-        "occurrence_count",
-        "run_count",
-        "success_count",
-        "failure_count",
+        *sorted(RUN_SUMMARY_FIELDS),
         "created_at",
         "updated_at",
     )

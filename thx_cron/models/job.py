@@ -54,7 +54,7 @@ _ALSO_RESCHEDULE = ("enabled", "max_runs")
 
 # Written by the dispatcher and the lifecycle (with F() updates), never by editing a job: saving
 # an instance loaded earlier must not put back the values it loaded.
-_RUN_SUMMARY_FIELDS = frozenset(
+RUN_SUMMARY_FIELDS = frozenset(
     {
         "last_run",
         "last_run_at",
@@ -214,7 +214,7 @@ class Job(models.Model):
             if rescheduled:
                 self.next_run_at = self.compute_next_run(now())
             if not self._state.adding and not args and not kwargs.get("force_insert"):
-                kept = _RUN_SUMMARY_FIELDS if rescheduled else _RUN_SUMMARY_FIELDS | {"next_run_at"}
+                kept = RUN_SUMMARY_FIELDS if rescheduled else RUN_SUMMARY_FIELDS | {"next_run_at"}
                 kwargs["update_fields"] = [
                     field.name
                     for field in self._meta.concrete_fields
