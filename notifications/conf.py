@@ -15,6 +15,8 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFICATION_MAX_BACKOFF": 3600.0,
     # The longest one send may take (Apprise call timeout); a hung service fails after this.
     "NOTIFICATION_TIMEOUT": 10.0,
+    # The django-q2 queue (an ALT_CLUSTERS name) that sends go to; empty: the default queue.
+    "NOTIFICATION_QUEUE": "",
     # Events this recent are matched again by the sweep, so that none committed late is lost.
     "NOTIFICATION_LOOKBACK": 120.0,
 }
@@ -41,6 +43,10 @@ class _Settings:
     @property
     def MAX_BACKOFF(self) -> float:  # noqa: N802
         return float(self._get("NOTIFICATION_MAX_BACKOFF"))
+
+    @property
+    def QUEUE(self) -> str:  # noqa: N802
+        return str(self._get("NOTIFICATION_QUEUE") or "")
 
     @property
     def TIMEOUT(self) -> float:  # noqa: N802

@@ -27,6 +27,10 @@ def enqueue_send(delivery_id: int, timeout: float) -> None:
     """Hand one delivery to a worker; on a broker error the sweep sends it later."""
     from django_q.tasks import async_task
 
+    from notifications.conf import notify_settings
+
+    # A queue of their own keeps sends from waiting behind the runs of a burst.
+    queue = {"cluster": notify_settings.QUEUE} if notify_settings.QUEUE else {}
     try:
         async_task(
             SEND_TASK,
@@ -34,6 +38,7 @@ def enqueue_send(delivery_id: int, timeout: float) -> None:
             task_name=f"thx_cron notification {delivery_id}",
             timeout=int(timeout) + SEND_TIMEOUT_MARGIN,
             ack_failure=True,
+            **queue,
         )
     except Exception:
         logger.warning("Could not enqueue delivery %s; the sweep will send it", delivery_id,

@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "EVENT_RETENTION_DAYS": 7,
     # GraphQL / WebSocket: origins allowed to connect.
     "ALLOWED_ORIGINS": [],
+    # More django-q2 queues (ALT_CLUSTERS names) that `thx-cron worker` serves, each with its own
+    # cluster process, so that their tasks never wait behind a burst of runs.
+    "WORKER_QUEUES": [],
     # Base URL used for links in notifications.
     "BASE_URL": "http://127.0.0.1:8000",
 }

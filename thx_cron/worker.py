@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import subprocess
+import sys
 import threading
 from types import FrameType
 
@@ -55,7 +58,9 @@ def run_worker(*, dispatcher: bool = True, cluster: bool = True) -> None:
 
     stop = threading.Event()
     q2 = None
+    queues: list[subprocess.Popen[bytes]] = []
     if cluster:
+        queues = [_start_queue(name) for name in thx_settings.WORKER_QUEUES]
         connections.close_all()  # the cluster forks; children must not share our connections
         q2 = Cluster()
         q2.start()
@@ -73,9 +78,23 @@ def run_worker(*, dispatcher: bool = True, cluster: bool = True) -> None:
             while not stop.wait(1.0):
                 pass
     finally:
+        for child in queues:
+            child.send_signal(signal.SIGTERM)
         if q2 is not None:
             q2.stop()
+        for child in queues:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
         connections.close_all()
+
+
+def _start_queue(name: str) -> subprocess.Popen[bytes]:
+    """Run a django-q2 cluster for the queue `name` (an ALT_CLUSTERS entry) as a child."""
+    logger.info("thx-cron worker serving queue %s", name)
+    env = {**os.environ, "Q_CLUSTER_NAME": name}
+    return subprocess.Popen([sys.executable, "-m", "thx_cron", "qcluster"], env=env)
 
 
 

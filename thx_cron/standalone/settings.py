@@ -127,6 +127,12 @@ Q_CLUSTER = {
     "poll": 0.1,
     "label": "Task queue",
 }
+# Notification sends get their own queue and cluster (one worker), so that an alert never waits
+# behind a burst of runs; `thx-cron worker` starts it (THX_CRON_WORKER_QUEUES).
+NOTIFICATION_QUEUE = f"{Q_CLUSTER['name']}-notify"
+Q_CLUSTER["ALT_CLUSTERS"] = {NOTIFICATION_QUEUE: {"workers": 1}}
+THX_CRON_WORKER_QUEUES = [NOTIFICATION_QUEUE]
+THX_CRON_NOTIFICATION_QUEUE = NOTIFICATION_QUEUE
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
     CHANNEL_LAYERS = {
