@@ -94,7 +94,7 @@ def _start_queue(name: str) -> subprocess.Popen[bytes]:
     """Run a django-q2 cluster for the queue `name` (an ALT_CLUSTERS entry) as a child."""
     logger.info("thx-cron worker serving queue %s", name)
     env = {**os.environ, "Q_CLUSTER_NAME": name}
-    return subprocess.Popen([sys.executable, "-m", "thx_cron", "qcluster"], env=env)
+    return subprocess.Popen([sys.executable, "-m", "thx_cron", "thx_cron_queue"], env=env)
 
 
 
