@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 from collections.abc import Iterable
@@ -13,6 +12,7 @@ from asgiref.sync import async_to_sync
 from django.db import transaction
 
 from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron.per_process import PerProcess
 from thx_cron.signals import job_event
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def wake_readers(last_event_id: int) -> None:
         # Its queues belong to the readers' event loop, which async_to_sync reaches from here.
         _send_wake(layer, last_event_id)
     else:
-        _waker().wake(last_event_id)
+        _waker.get().wake(last_event_id)
 
 
 def _send_wake(layer: Any, last_event_id: int) -> None:
@@ -91,7 +91,6 @@ class _Waker:
     """
 
     def __init__(self) -> None:
-        self.pid = os.getpid()
         self._pending: queue.SimpleQueue[int] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="thx-cron-waker", daemon=True)
         self._thread.start()
@@ -118,14 +117,4 @@ class _Waker:
                 logger.warning("Could not wake event readers", exc_info=True)
 
 
-_current_waker: _Waker | None = None
-_waker_lock = threading.Lock()
-
-
-def _waker() -> _Waker:
-    global _current_waker
-    with _waker_lock:
-        # A forked worker inherits the object but not the thread: start its own.
-        if _current_waker is None or _current_waker.pid != os.getpid():
-            _current_waker = _Waker()
-        return _current_waker
+_waker = PerProcess(_Waker)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from types import TracebackType
@@ -15,6 +14,7 @@ from thx_cron import events
 from thx_cron.capture import BoundedBuffer
 from thx_cron.interrupt import Interrupter
 from thx_cron.models import JobEvent, JobLog
+from thx_cron.per_process import PerProcess
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class Heartbeat:
 
     def __enter__(self) -> Heartbeat:
         self.next_beat = time.monotonic() + self.every
-        _beater().add(self)
+        _beater.get().add(self)
         return self
 
     def __exit__(
@@ -47,7 +47,7 @@ class Heartbeat:
         tb: TracebackType | None,
     ) -> None:
         # Once removed (under the beater's lock) no beat, and so no cancel, can reach the run.
-        _beater().remove(self)
+        _beater.get().remove(self)
 
     def beat(self) -> None:
         """Renew the lease, store new output with an event, and honour a cancel request."""
@@ -84,7 +84,6 @@ class _Beater:
     IDLE_WAIT = 1.0
 
     def __init__(self) -> None:
-        self.pid = os.getpid()
         self.lock = threading.Lock()
         self.beats: set[Heartbeat] = set()
         self.changed = threading.Event()
@@ -123,14 +122,4 @@ class _Beater:
                         connection.close()
 
 
-_current: _Beater | None = None
-_current_lock = threading.Lock()
-
-
-def _beater() -> _Beater:
-    global _current
-    with _current_lock:
-        # A forked worker inherits the object but not its thread: start its own.
-        if _current is None or _current.pid != os.getpid():
-            _current = _Beater()
-        return _current
+_beater = PerProcess(_Beater)
