@@ -190,12 +190,10 @@ def error(
         message, trace = str(exc), ""
     with transaction.atomic():
         job = _lock_job(job)
-        # Only the caller that ends the run queues its retry: dispatchers recovering the same
-        # stale run race here, and every finish of a job's run holds this job's lock.
-        ending = JobLog.objects.filter(pk=run.pk, status__in=JobLog.ACTIVE_STATUSES).exists()
-        finished = _finish(job, run, status, now, error=message, traceback=trace, output=output)
-        failed = finished.status == status and status in JobLog.FAILURE_STATUSES
-        if retry and ending and failed:
+        finished, ended = _end(job, run, status, now, error=message, traceback=trace, output=output)
+        # Only the caller that ended the run queues its retry: dispatchers recovering the same
+        # stale run race here.
+        if retry and ended and status in JobLog.FAILURE_STATUSES:
             _queue_retry(job, finished, now)
         return finished
 
@@ -214,7 +212,11 @@ def cancel(run: JobLog, *, now: datetime | None = None) -> JobLog:
     return run
 
 
-def _finish(
+def _finish(job: Job, run: JobLog, status: str, now: datetime, **outcome: Any) -> JobLog:
+    return _end(job, run, status, now, **outcome)[0]
+
+
+def _end(
     job: Job,
     run: JobLog,
     status: str,
@@ -224,7 +226,8 @@ def _finish(
     error: str = "",
     traceback: str = "",
     output: str | None = None,
-) -> JobLog:
+) -> tuple[JobLog, bool]:
+    """Finish `run` with `status`; return it, and whether this call ended it."""
     # Only an active run can finish; a skip happens before the run ever started.
     allowed = [Status.QUEUED] if status == Status.SKIPPED else list(JobLog.ACTIVE_STATUSES)
     claimed = JobLog.objects.filter(pk=run.pk, status__in=allowed)
@@ -242,7 +245,7 @@ def _finish(
         changes["output"] = output
     if not claimed.update(**changes):
         run.refresh_from_db()
-        return run  # already finished by someone else; that outcome stands
+        return run, False  # already finished by someone else; that outcome stands
     for name, value in changes.items():
         setattr(run, name, value)
     previous_failures = job.consecutive_failures
@@ -277,7 +280,7 @@ def _finish(
         waiting = JobLog.objects.filter(job=job, status=Status.QUEUED, due_at__gt=now)
         first = waiting.order_by("queued_at", "id").values_list("pk", flat=True)[:1]
         JobLog.objects.filter(pk__in=list(first)).update(due_at=now)
-    return run
+    return run, True
 
 
 def retry_delay(job: Job, attempt: int) -> timedelta:
