@@ -1,15 +1,25 @@
-"""The connection type of every list: strawberry-django's, with `totalCount` as its own COUNT."""
+"""The connection type of every top-level list: strawberry-django's, with `totalCount` as its own
+COUNT and a bounded `totalCountUpTo` for lists too large to count on every page."""
 
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from collections.abc import Sized
+from typing import Annotated, Any
 
 import strawberry
 from django.db.models import QuerySet
 from strawberry import relay
+from strawberry_django.pagination import get_cached_total_count
 from strawberry_django.queryset import get_queryset_config
 from strawberry_django.relay import DjangoListConnection
+from strawberry_django.resolvers import django_resolver
+
+UP_TO_DESCRIPTION = (
+    "The exact number of nodes if there are at most `limit`, else null (there are more). Reads "
+    "at most `limit` + 1 rows where `totalCount` reads every matching one: on a large list, a "
+    "page can say \"more than 10,000\" without counting them all."
+)
 
 
 @strawberry.type(name="CountedConnection", description="A connection to a top-level list.")
@@ -21,6 +31,34 @@ class ListConnection(DjangoListConnection[relay.NodeType]):
     page of `jobLogs` took 0.5-0.8 s (benchmarks/scale_queries.py). Nested lists loaded by
     prefetching (`job { runs }`) keep strawberry-django's per-parent window.
     """
+
+    @strawberry.field(description=UP_TO_DESCRIPTION)
+    def total_count_up_to(
+        self,
+        limit: Annotated[
+            int, strawberry.argument(description="The largest total to report (0 or more).")
+        ],
+    ) -> int | None:
+        if limit < 0:
+            raise ValueError("Argument 'limit' must be a non-negative integer.")
+        assert self.nodes is not None
+        known = self._known_total()
+        if known is not None:
+            return known if known <= limit else None
+        # Top-level lists are querysets; counting runs in a thread when the schema runs async.
+        assert isinstance(self.nodes, QuerySet)
+        counted: Any = django_resolver(count_up_to)(self.nodes, limit)
+        return counted  # type: ignore[no-any-return]
+
+    def _known_total(self) -> int | None:
+        """Return the total the page query already carries (a window annotation), if any."""
+        try:
+            return int(self.edges[0].node._strawberry_total_count)  # type: ignore[attr-defined]
+        except (IndexError, AttributeError):
+            pass
+        if isinstance(self.nodes, QuerySet):
+            return get_cached_total_count(self.nodes)
+        return len(self.nodes) if isinstance(self.nodes, Sized) else None
 
     @classmethod
     def resolve_connection(cls, nodes: Any, *, info: Any, **kwargs: Any) -> Any:
@@ -38,3 +76,10 @@ class ListConnection(DjangoListConnection[relay.NodeType]):
             return resolved()
         conn.nodes = nodes
         return conn
+
+
+def count_up_to(nodes: QuerySet[Any], limit: int) -> int | None:
+    """Return how many `nodes` there are if at most `limit`, else None, reading `limit` + 1 rows."""
+    # Without ORDER BY the database stops after the first `limit` + 1 rows of any index.
+    found = nodes.order_by()[: limit + 1].count()
+    return found if found <= limit else None
