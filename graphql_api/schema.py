@@ -6,21 +6,16 @@ Another area adds its operations with one entry in each tuple below.
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
 from graphql_api.account import AccountMutations, AccountQueries
+from graphql_api.limits import limit_extensions
 from graphql_api.mutations import JobMutations
 from graphql_api.notifications.mutations import NotificationMutations
 from graphql_api.notifications.queries import NotificationQueries
 from graphql_api.optimizer import QuerysetOptimizer
 from graphql_api.queries import JobQueries
 from graphql_api.subscriptions import JobSubscriptions
-
-# Limits against abusive documents; generous for real clients (GraphiQL's introspection included).
-MAX_DEPTH = 12
-MAX_ALIASES = 30
-MAX_TOKENS = 5000
 
 Query = merge_types("Query", (JobQueries, AccountQueries, NotificationQueries))
 Mutation = merge_types("Mutation", (AccountMutations, JobMutations, NotificationMutations))
@@ -30,10 +25,6 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        QuerysetOptimizer,
-    ],
+    # Depth, alias and token limits against abusive documents (graphql_api/limits.py).
+    extensions=[*limit_extensions(), QuerysetOptimizer],
 )
