@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -88,8 +87,6 @@ def test_nested_runs_without_first_use_the_same_few_queries_for_any_page_size(
     assert [len(node["edges"]) for node in nodes] == [index % 3 for index in range(10)]
 
 
-@pytest.mark.xfail(strict=True, reason="strawberry-django prefetches a nested connection only "
-                   "when its edges are selected; without them each job counts its runs")
 def test_nested_runs_total_count_alone_uses_the_same_few_queries_for_any_page_size(
     alice: Any, make_job: Any, user: Any
 ) -> None:
