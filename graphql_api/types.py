@@ -13,7 +13,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry_django.relay import DjangoListConnection
 
-from graphql_api.fields import ColumnField, node_ids_from_pk
+from graphql_api.fields import ColumnField, isinstance_type_check, node_ids_from_pk
 from graphql_api.filters import JobLogFilter, JobLogOrder
 from graphql_api.models import ApiToken
 from graphql_api.permissions import Info, current_user, restrict
@@ -74,6 +74,7 @@ class ScheduleType:
     description: str
 
 
+@isinstance_type_check
 @node_ids_from_pk
 @strawberry_django.type(JobLog, name="JobLog", field_cls=ColumnField)
 class JobLogType(relay.Node):
@@ -103,6 +104,7 @@ class JobLogType(relay.Node):
         return restrict(queryset, current_user(info), "job__")
 
 
+@isinstance_type_check
 @node_ids_from_pk
 @strawberry_django.type(Job, name="Job", field_cls=ColumnField)
 class JobType(relay.Node):
@@ -166,6 +168,7 @@ class JobType(relay.Node):
         return restrict(queryset, current_user(info))
 
 
+@isinstance_type_check
 @node_ids_from_pk
 @strawberry_django.type(JobEvent, name="JobEvent", field_cls=ColumnField)
 class JobEventType(relay.Node):

@@ -1,0 +1,17 @@
+"""graphql-core's check that a value is of a model type accepts its model and casts only."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graphql_api.types import JobLogType, JobType
+from thx_cron.models import Job, JobLog
+
+
+def test_a_run_type_accepts_runs_and_refuses_jobs_unless_cast() -> None:
+    check = JobLogType.__strawberry_definition__.is_type_of  # type: ignore[attr-defined]
+    assert check(JobLog(), None)
+    assert not check(Job(), None)
+    assert not check(object(), None)
+    assert check(strawberry.cast(JobLogType, Job()), None)
+    assert not check(strawberry.cast(JobType, JobLog()), None)
