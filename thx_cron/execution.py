@@ -10,7 +10,7 @@ from typing import TextIO
 
 from django.db import InterfaceError, OperationalError, connection
 
-from thx_cron import lifecycle
+from thx_cron import lifecycle, statements
 from thx_cron.capture import capture
 from thx_cron.conf import thx_settings
 from thx_cron.heartbeat import Heartbeat
@@ -33,10 +33,36 @@ def remember_task(sender: object, task: dict[str, object], **kwargs: object) -> 
     _current_task["id"] = str(task.get("id") or "")
 
 
+# What the run path reads of a run and its job; the rest of both wide rows stays in the database.
+RUN_FIELDS = (
+    "job",
+    "status",
+    "trigger",
+    "attempt",
+    "scheduled_for",
+    "due_at",
+    "queued_at",
+    "enqueued_at",
+    "started_at",
+)
+JOB_FIELDS = (
+    "name",
+    "action",
+    "args",
+    "kwargs",
+    "timeout_seconds",
+    "overlap_policy",
+    "consecutive_failures",
+    "last_run",
+    "max_retries",
+    "retry_backoff_seconds",
+)
+
+
 def execute(run_id: int) -> str:
     """The django-q2 task: run `run_id` if it is still queued; return its final status."""
     task_id = _current_task.pop("id", "")
-    run = JobLog.objects.select_related("job").filter(pk=run_id).first()
+    run = statements.load_run(run_id, RUN_FIELDS, JOB_FIELDS)
     if run is None:
         return "missing"
     return execute_run(run, task_id=task_id).status

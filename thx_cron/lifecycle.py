@@ -15,10 +15,10 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from thx_cron import events
+from thx_cron import events, statements
 from thx_cron.conf import thx_settings
 from thx_cron.models import Job, JobEvent, JobLog
 
@@ -51,8 +51,7 @@ def _lock_job(job: Job) -> Job:
     Only the deciding fields are read (a run's hot path; the full row is wide), and `job` is
     refreshed with them.
     """
-    current = Job.objects.select_for_update().filter(pk=job.pk).values(*_DECIDING_FIELDS).get()
-    for name, value in current.items():
+    for name, value in statements.lock_job(job.pk, _DECIDING_FIELDS).items():
         setattr(job, name, value)
     return job
 
@@ -109,32 +108,22 @@ def start(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        job = _lock_job(job)
         if run is None:
+            job = _lock_job(job)
             run = JobLog.objects.create(job=job, trigger=JobLog.Trigger.MANUAL, queued_at=now)
             events.record(run, JobEvent.Kind.QUEUED, {"trigger": run.trigger})
-        # One read answers both questions: is this run still queued, and is another running?
-        # With overlap allowed only the first matters, and the claim below answers it.
-        overlap = job.overlap_policy != Job.Overlap.ALLOW
-        others = Q(job_id=job.pk, status=Status.RUNNING) if overlap else Q(pk__in=[])
-        found = dict(JobLog.objects.filter(Q(pk=run.pk) | others).values_list("pk", "status"))
-        if found.get(run.pk) != Status.QUEUED:
-            return None
-        if overlap:
-            busy = next((pk for pk in found if pk != run.pk), None)
-            if busy is not None and job.overlap_policy == Job.Overlap.SKIP:
-                return _finish(
-                    job,
-                    run,
-                    Status.SKIPPED,
-                    now,
-                    error=f"Skipped: run {busy} of this job was still running.",
-                )
-            if busy is not None:
-                run.due_at = now + QUEUE_RECHECK
-                run.enqueued_at = None
-                run.save(update_fields=["due_at", "enqueued_at"])
-                return None
+        summary = {"last_run": run.pk, "last_run_at": now, "last_status": Status.RUNNING}
+        # Where overlap is allowed, one update both locks the job and proves the policy still
+        # holds, and the claim below alone decides whether the run is this caller's to start.
+        allowed = job.overlap_policy == Job.Overlap.ALLOW and statements.update_job_summary(
+            job.pk, summary, increment=["run_count"], only_if_overlap=Job.Overlap.ALLOW
+        )
+        if not allowed:
+            job = _lock_job(job)
+            waiting = _wait_or_skip(job, run, now)
+            if waiting is not _GO:
+                return waiting
+            statements.update_job_summary(job.pk, summary, increment=["run_count"])
         run.status = Status.RUNNING
         run.started_at = run.heartbeat_at = now
         run.deadline_at = now + timedelta(seconds=job.effective_timeout)
@@ -146,14 +135,46 @@ def start(
             run.task_id = task_id
             started.append("task_id")
         # Not a full save: the dispatcher records the task id concurrently (see dispatch.enqueue).
-        JobLog.objects.filter(pk=run.pk, status=Status.QUEUED).update(
-            **{name: getattr(run, name) for name in started}
-        )
-        Job.objects.filter(pk=job.pk).update(
-            last_run=run, last_run_at=now, last_status=Status.RUNNING, run_count=F("run_count") + 1
-        )
+        changes = {name: getattr(run, name) for name in started}
+        if not statements.update_run(run.pk, changes, statuses=[Status.QUEUED]):
+            transaction.set_rollback(True)  # claimed or finished by someone else: undo the summary
+            return None
         events.record(run, JobEvent.Kind.STARTED, {"worker": run.worker, "attempt": run.attempt})
     return run
+
+
+# Returned by _wait_or_skip when the run may start.
+_GO: Any = object()
+
+
+def _wait_or_skip(job: Job, run: JobLog, now: datetime) -> JobLog | None:
+    """Apply the overlap policy of a locked `job` whose runs must not overlap.
+
+    Return _GO when `run` may start, the run marked skipped, or None when it is not startable
+    now (not queued any more, or re-queued to wait for the running one).
+    """
+    others = Q(job_id=job.pk, status=Status.RUNNING)
+    if job.overlap_policy == Job.Overlap.ALLOW:
+        others = Q(pk__in=[])  # the policy changed to "allow" since the first look
+    # One read answers both questions: is this run still queued, and is another running?
+    found = dict(JobLog.objects.filter(Q(pk=run.pk) | others).values_list("pk", "status"))
+    if found.get(run.pk) != Status.QUEUED:
+        return None
+    busy = next((pk for pk in found if pk != run.pk), None)
+    if busy is None:
+        return _GO
+    if job.overlap_policy == Job.Overlap.SKIP:
+        return _finish(
+            job,
+            run,
+            Status.SKIPPED,
+            now,
+            error=f"Skipped: run {busy} of this job was still running.",
+        )
+    run.due_at = now + QUEUE_RECHECK
+    run.enqueued_at = None
+    run.save(update_fields=["due_at", "enqueued_at"])
+    return None
 
 
 def complete(
@@ -230,7 +251,6 @@ def _end(
     """Finish `run` with `status`; return it, and whether this call ended it."""
     # Only an active run can finish; a skip happens before the run ever started.
     allowed = [Status.QUEUED] if status == Status.SKIPPED else list(JobLog.ACTIVE_STATUSES)
-    claimed = JobLog.objects.filter(pk=run.pk, status__in=allowed)
     started_at = run.started_at
     duration = (now - started_at).total_seconds() if started_at else None
     changes: dict[str, Any] = {
@@ -243,27 +263,30 @@ def _end(
     }
     if output is not None:
         changes["output"] = output
-    if not claimed.update(**changes):
+    if not statements.update_run(run.pk, changes, statuses=allowed):
         run.refresh_from_db()
         return run, False  # already finished by someone else; that outcome stands
     for name, value in changes.items():
         setattr(run, name, value)
     previous_failures = job.consecutive_failures
-    summary: dict[str, Any] = {"last_run": run, "last_run_at": run.started_at or now}
-    summary["last_status"] = status
+    summary: dict[str, Any] = {
+        "last_run": run.pk,
+        "last_run_at": run.started_at or now,
+        "last_status": status,
+    }
+    counters: list[str] = []
     if status == Status.SUCCEEDED:
-        summary.update(consecutive_failures=0, success_count=F("success_count") + 1)
+        summary["consecutive_failures"] = 0
+        counters = ["success_count"]
     elif status in JobLog.FAILURE_STATUSES:
-        summary.update(
-            consecutive_failures=F("consecutive_failures") + 1,
-            failure_count=F("failure_count") + 1,
-        )
-    if status in (Status.SKIPPED, Status.CANCELLED) and job.last_run_id not in (None, run.pk):
-        summary = {}  # a skipped or cancelled run does not replace the last real outcome
-    if summary:
-        Job.objects.filter(pk=job.pk).update(**summary)
-    consecutive = 0 if status == Status.SUCCEEDED else previous_failures + (
-        1 if status in JobLog.FAILURE_STATUSES else 0
+        counters = ["consecutive_failures", "failure_count"]
+    # A skipped or cancelled run does not replace the last real outcome.
+    if status not in (Status.SKIPPED, Status.CANCELLED) or job.last_run_id in (None, run.pk):
+        statements.update_job_summary(job.pk, summary, increment=counters)
+    consecutive = (
+        0
+        if status == Status.SUCCEEDED
+        else previous_failures + (1 if status in JobLog.FAILURE_STATUSES else 0)
     )
     events.record(
         run,

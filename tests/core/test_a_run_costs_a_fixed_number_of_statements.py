@@ -1,0 +1,105 @@
+"""The run path's statements: every run of every job pays them, so their number is pinned here."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from thx_cron import execution, lifecycle, statements
+from thx_cron.models import Job, JobEvent, JobLog
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def statements_of(run: JobLog) -> list[str]:
+    """The run's own statements as "VERB table" (transaction control and the cached check
+    whether any notification rule exists are left out)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert execution.execute(run.pk) == JobLog.Status.SUCCEEDED
+    made = []
+    for query in captured.captured_queries:
+        words = query["sql"].replace('"', "").split()
+        verb = words[0].upper()
+        table = next(word for word in words if word.startswith("thx_cron_") or verb in TX)
+        if verb not in TX and not table.startswith("thx_cron_notifications"):
+            made.append(f"{verb} {table.removeprefix('thx_cron_').split('.')[0]}")
+    return made
+
+
+TX = {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"}
+# Completing: lock the job, the outcome, the job's summary, the event.
+COMPLETE = ["SELECT job", "UPDATE joblog", "UPDATE job", "INSERT jobevent"]
+
+
+def test_a_run_of_a_job_that_allows_overlap_costs_eight_statements(make_job):
+    job = make_job(overlap_policy=Job.Overlap.ALLOW)
+    run = lifecycle.create_run(job, enqueued=True)
+    assert statements_of(run) == [
+        "SELECT joblog",  # the run, with the fields of its job that the run path needs
+        # start: the job's summary (which also proves the policy), the claim, the event
+        "UPDATE job",
+        "UPDATE joblog",
+        "INSERT jobevent",
+        *COMPLETE,
+    ]
+    job.refresh_from_db()
+    assert (job.last_run_id, job.last_status, job.run_count, job.success_count) == (
+        run.pk,
+        "succeeded",
+        1,
+        1,
+    )
+    kinds = list(JobEvent.objects.filter(run=run).values_list("kind", flat=True))
+    assert kinds == ["queued", "started", "succeeded"]
+
+
+def test_a_job_that_must_not_overlap_first_locks_and_looks_for_a_running_run(make_job):
+    job = make_job(overlap_policy=Job.Overlap.SKIP)
+    run = lifecycle.create_run(job, enqueued=True)
+    assert statements_of(run) == [
+        "SELECT joblog",
+        "SELECT job",  # lock the job
+        "SELECT joblog",  # is this run still queued, and is another one running?
+        "UPDATE job",
+        "UPDATE joblog",
+        "INSERT jobevent",
+        *COMPLETE,
+    ]
+
+
+def test_the_run_path_loads_its_fields_converted_and_defers_the_rest(make_job):
+    job = make_job(timeout_seconds=7)
+    Job.objects.filter(pk=job.pk).update(args=["a", 1], kwargs={"b": [2]})  # no action checks
+    run = lifecycle.create_run(job, enqueued=True)
+    loaded = statements.load_run(run.pk, execution.RUN_FIELDS, execution.JOB_FIELDS)
+    assert loaded is not None
+    assert (loaded.pk, loaded.job_id, loaded.status, loaded.attempt) == (
+        run.pk,
+        job.pk,
+        "queued",
+        1,
+    )
+    assert (loaded.queued_at, loaded.due_at, loaded.started_at) == (run.queued_at, run.due_at, None)
+    assert (loaded.job.args, loaded.job.kwargs, loaded.job.effective_timeout) == (
+        ["a", 1],
+        {"b": [2]},
+        7,
+    )
+    assert {"output", "result", "error"} <= loaded.get_deferred_fields()
+    assert loaded.output == ""  # a deferred field still loads when read
+    assert statements.load_run(run.pk + 1000, execution.RUN_FIELDS, execution.JOB_FIELDS) is None
+
+
+def test_a_run_that_another_worker_claimed_first_is_left_alone(make_job):
+    job = make_job(overlap_policy=Job.Overlap.ALLOW)
+    run = lifecycle.create_run(job, enqueued=True)
+    assert lifecycle.start(job, run, worker="first:1") is not None
+    assert lifecycle.start(job, run, worker="second:2") is None
+    job.refresh_from_db()
+    run.refresh_from_db()
+    # The loser's summary update was rolled back with its failed claim.
+    assert (job.run_count, run.worker) == (1, "first:1")
+    assert list(
+        JobEvent.objects.filter(run=run, kind="started").values_list("data", flat=True)
+    ) == [{"worker": "first:1", "attempt": 1}]
