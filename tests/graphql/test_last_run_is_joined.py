@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from strawberry.relay import to_base64
 
 from thx_cron import lifecycle
 
@@ -64,3 +65,14 @@ def test_a_last_run_s_own_job_is_still_loaded_through_its_visibility_rule(
     node = data["jobs"]["edges"][0]["node"]
     assert node["lastRun"]["job"]["name"] == "nested"
     assert node["lastRun"]["job"]["lastRun"]["id"] is not None
+
+
+def test_the_last_run_of_a_run_s_job_is_read_with_that_job(
+    alice: Any, make_job: Any, user: Any
+) -> None:
+    job = finished_job(make_job, user, "through-runs")
+    job.refresh_from_db()
+    data = alice.data("{ jobLogs { edges { node { job { name lastRun { id status } } } } } }")
+    jobs = [edge["node"]["job"] for edge in data["jobLogs"]["edges"]]
+    last_run = {"id": to_base64("JobLog", job.last_run_id), "status": "SUCCEEDED"}
+    assert jobs == [{"name": "through-runs", "lastRun": last_run}]
