@@ -18,6 +18,7 @@ visible whenever the job is.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from typing import Any, TypeVar
 
@@ -107,7 +108,7 @@ def _add_edges(schema: GraphQLSchema, node: _N, node_type: Any) -> _N:
         selections.append(changed)
     if all(new is old for new, old in zip(selections, node.selection_set.selections, strict=True)):
         return node
-    return dataclasses.replace(node, selection_set=SelectionSetNode(selections=tuple(selections)))
+    return _with_selections(node, tuple(selections))
 
 
 def _with_edges(schema: GraphQLSchema, field: FieldNode, field_type: Any) -> FieldNode:
@@ -117,8 +118,17 @@ def _with_edges(schema: GraphQLSchema, field: FieldNode, field_type: Any) -> Fie
         _named(sub, "edges") and _named_below(sub, "node") for sub in below.selections
     ):
         return field
-    return dataclasses.replace(field, selection_set=SelectionSetNode(
-        selections=(*below.selections, _EDGES)))
+    return _with_selections(field, (*below.selections, _EDGES))
+
+
+def _with_selections(node: _N, selections: tuple[Any, ...]) -> _N:
+    """Return a copy of `node` with `selections` (graphql-core 3.3 nodes are frozen dataclasses)."""
+    selection_set = SelectionSetNode(selections=selections)
+    if dataclasses.is_dataclass(node):
+        return dataclasses.replace(node, selection_set=selection_set)
+    changed = copy.copy(node)
+    setattr(changed, "selection_set", selection_set)  # noqa: B010 (older, mutable nodes)
+    return changed
 
 
 def _named(selection: Any, name: str) -> bool:
