@@ -40,8 +40,42 @@ def _prep(model: type[Model], name: str, value: Any) -> Any:
     return _field(model, name).get_db_prep_save(value, connection)
 
 
+def _cursor() -> Any:
+    """A cursor for these statements.
+
+    On PostgreSQL with psycopg 3 it binds values on the server, so that psycopg prepares each
+    statement once per connection (after a few uses) instead of quoting every value in Python,
+    and the server stops planning the same statements for every run. The ORM's own queries keep
+    Django's client-side binding.
+    """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    try:
+        from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+            ServerBindingCursor,
+        )
+        from django.db.backends.postgresql.psycopg_any import register_tzloader
+        from psycopg import adapters
+        from psycopg.pq import Format
+    except ImportError:  # psycopg2: no server-side binding
+        return connection.cursor()
+    # What connection.cursor() does, with Django's server-binding cursor class.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = ServerBindingCursor(connection.connection)
+        timestamptz = adapters.types["timestamptz"].oid
+        tz_loader = connection.connection.adapters.get_loader(timestamptz, Format.TEXT)
+        if connection.timezone != tz_loader.timezone:
+            register_tzloader(connection.timezone, cursor)
+    connection.validate_thread_sharing()
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
+
+
 def _execute(sql: str, params: Sequence[Any]) -> Any:
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
 
@@ -110,7 +144,7 @@ def lock_job(job_id: int, names: tuple[str, ...]) -> dict[str, Any]:
     On SQLite, which has no row locks, the caller's write transaction already excludes others.
     """
     sql = _lock_job_sql(names, connection.features.has_select_for_update, connection.vendor)
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, [job_id])
         row = cursor.fetchone()
     if row is None:
@@ -139,7 +173,7 @@ def insert_event(
         _prep(JobEvent, "occurred_at", occurred_at),
         _prep(JobEvent, "data", data),
     ]
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(_insert_event_sql(returning, connection.vendor), params)
         return int(cursor.fetchone()[0] if returning else cursor.lastrowid)
 
@@ -195,7 +229,7 @@ def load_run(
     # Model.from_db takes the values in the model's field order.
     run_fields, job_fields = _in_model_order(JobLog, run_fields), _in_model_order(Job, job_fields)
     sql = _load_run_sql(run_fields, job_fields, connection.vendor)
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, [run_id])
         row = cursor.fetchone()
     if row is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import dj_database_url
@@ -26,4 +27,10 @@ def database_config(url: str) -> dict[str, Any]:
     else:
         config["CONN_HEALTH_CHECKS"] = True
         config["CONN_MAX_AGE"] = 60
+        # Let psycopg prepare the run path's statements after a few uses per connection (Django
+        # turns preparing off; only server-binding cursors, thx_cron.statements', prepare).
+        # Set THX_CRON_DATABASE_PREPARE=0 behind a pooler in transaction mode, such as PgBouncer
+        # before 1.21.
+        if os.environ.get("THX_CRON_DATABASE_PREPARE", "1") != "0":
+            config.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
     return config
