@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from thx_cron.brokers import broker
+
 logger = logging.getLogger(__name__)
 
 PROCESS_TASK = "notifications.processing.process_new_events_task"
@@ -18,7 +20,12 @@ def enqueue_processing() -> None:
     from django_q.tasks import async_task
 
     try:
-        async_task(PROCESS_TASK, task_name="thx_cron notifications: match events", ack_failure=True)
+        async_task(
+            PROCESS_TASK,
+            task_name="thx_cron notifications: match events",
+            ack_failure=True,
+            broker=broker(),
+        )
     except Exception:
         logger.warning("Could not enqueue event matching; the sweep will catch up", exc_info=True)
 
@@ -30,7 +37,8 @@ def enqueue_send(delivery_id: int, timeout: float) -> None:
     from notifications.conf import notify_settings
 
     # A queue of their own keeps sends from waiting behind the runs of a burst.
-    queue = {"cluster": notify_settings.QUEUE} if notify_settings.QUEUE else {}
+    queue = notify_settings.QUEUE or None
+    cluster = {"cluster": queue} if queue else {}
     try:
         async_task(
             SEND_TASK,
@@ -38,8 +46,10 @@ def enqueue_send(delivery_id: int, timeout: float) -> None:
             task_name=f"thx_cron notification {delivery_id}",
             timeout=int(timeout) + SEND_TIMEOUT_MARGIN,
             ack_failure=True,
-            **queue,
+            broker=broker(queue),
+            **cluster,
         )
     except Exception:
-        logger.warning("Could not enqueue delivery %s; the sweep will send it", delivery_id,
-                       exc_info=True)
+        logger.warning(
+            "Could not enqueue delivery %s; the sweep will send it", delivery_id, exc_info=True
+        )

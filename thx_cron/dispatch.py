@@ -8,13 +8,16 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from thx_cron import events, misfire, recovery
+from thx_cron import brokers, events, misfire, recovery
 from thx_cron.conf import thx_settings
 from thx_cron.models import Job, JobEvent, JobLog
 
@@ -51,6 +54,7 @@ def claim_due(now: datetime) -> list[int]:
         jobs = list(due[: thx_settings.DISPATCH_BATCH])
         if not jobs:
             return []
+        claimed_before = {job.pk: job.occurrence_count for job in jobs}
         runs: list[JobLog] = []
         skipped: list[tuple[JobLog, misfire.Plan]] = []
         missed: list[tuple[JobLog, misfire.Plan]] = []
@@ -91,11 +95,29 @@ def claim_due(now: datetime) -> list[int]:
                 job.next_run_at = None
         runs = _without_existing(runs)
         JobLog.objects.bulk_create(runs)
-        Job.objects.bulk_update(jobs, ["occurrence_count", "next_run_at", "enabled"])
+        _advance(jobs, claimed_before)
         events.record_many(_events(runs, skipped, missed))
         queued = [run for run in runs if run.status == JobLog.Status.QUEUED]
         transaction.on_commit(lambda: _enqueue_all(queued))
     return [run.pk for run in queued]
+
+
+def _advance(jobs: list[Job], claimed_before: dict[int, int]) -> None:
+    """Store each locked job's new next run time, occurrence count and enabled flag.
+
+    Jobs due together mostly move alike (the same schedule, one occurrence each), so they are
+    written as one UPDATE per distinct change rather than a CASE per row and field.
+    """
+    changes: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for job in jobs:
+        added = job.occurrence_count - claimed_before[job.pk]
+        changes[(job.next_run_at, job.enabled, added)].append(job.pk)
+    for (next_run_at, enabled, added), pks in changes.items():
+        Job.objects.filter(pk__in=pks).update(
+            next_run_at=next_run_at,
+            enabled=enabled,
+            occurrence_count=F("occurrence_count") + added,
+        )
 
 
 def _plan(job: Job, now: datetime) -> misfire.Plan:
@@ -224,6 +246,7 @@ def _send(run: JobLog) -> str:
             task_name=f"thx_cron run {run.pk}",
             timeout=run.job.effective_timeout + Q2_TIMEOUT_MARGIN,
             ack_failure=True,
+            broker=brokers.broker(),
         )
     )
 

@@ -1,4 +1,4 @@
-"""One instance per process of an object that owns a background thread."""
+"""One instance per process of an object that must not cross a fork: a thread, a connection."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ T = TypeVar("T")
 class PerProcess(Generic[T]):
     """Build the object on first use, and again in a forked child.
 
-    A forked django-q2 worker inherits the parent's object but not its thread, so it must start
-    its own.
+    A forked django-q2 worker inherits the parent's object but not its thread, and must not share
+    its parent's sockets, so it makes its own.
     """
 
     def __init__(self, factory: Callable[[], T]) -> None:
