@@ -93,7 +93,10 @@ class _Beater:
     def add(self, heartbeat: Heartbeat) -> None:
         with self.lock:
             self.beats.add(heartbeat)
-        self.changed.set()
+        # The thread looks again within IDLE_WAIT anyway; waking it for every run would cost a
+        # thread switch per run for nothing.
+        if heartbeat.every < self.IDLE_WAIT:
+            self.changed.set()
 
     def remove(self, heartbeat: Heartbeat) -> None:
         with self.lock:
