@@ -15,18 +15,22 @@ import statistics
 import time
 from pathlib import Path
 
-from harness import prepare, process, read_probe, wait_until
+from harness import prepare, process, wait_until
 
 WARMUP = 20
 
 
 def bare_side(runs: int, probe_file: Path, label: str) -> float:
+    from django_q.brokers import get_broker
     from django_q.tasks import async_task
 
+    # Handed one broker, as thx-cron hands its own: otherwise django-q2 makes a broker (and, with
+    # Redis, a connection) per task, which would slow the baseline down.
+    broker = get_broker()
     start = time.monotonic()
     for i in range(runs):
-        async_task("benchmarks.probe.probe", f"{label}-{i}")
-    _wait_for(probe_file, label, runs)
+        async_task("benchmarks.probe.probe", f"{label}-{i}", broker=broker)
+    wait_for_probes(probe_file, label, runs)
     return runs / (time.monotonic() - start)
 
 
@@ -48,13 +52,32 @@ def thx_side(runs: int, probe_file: Path, label: str, jobs: int = 20) -> float:
     start = time.monotonic()
     for i in range(runs):
         dispatch.enqueue_now(lifecycle.create_run(pool[i % jobs], enqueued=True))
-    _wait_for(probe_file, label, runs)
+    wait_for_probes(probe_file, label, runs)
     return runs / (time.monotonic() - start)
 
 
-def _wait_for(probe_file: Path, label: str, count: int) -> None:
+def wait_for_probes(probe_file: Path, label: str, count: int) -> None:
+    """Wait until `count` probe lines starting with `label` are written.
+
+    Reads only what was appended since the last look, so that waiting costs both sides little
+    of the machine they are measured on. Labels are unique per round, so earlier lines count none.
+    """
+    seen = 0
+    offset = 0
+
     def done() -> bool:
-        return sum(1 for _, text in read_probe(probe_file) if text.startswith(label)) >= count
+        nonlocal seen, offset
+        if probe_file.exists():
+            with open(probe_file, "rb") as handle:
+                handle.seek(offset)
+                chunk = handle.read()
+            complete = chunk[: chunk.rfind(b"\n") + 1]
+            offset += len(complete)
+            prefix = label.encode()
+            seen += sum(
+                1 for line in complete.splitlines() if line.partition(b" ")[2].startswith(prefix)
+            )
+        return seen >= count
 
     if not wait_until(done, timeout=600, interval=0.02):
         raise SystemExit(f"{label}: not all {count} calls ran within 10 minutes")
