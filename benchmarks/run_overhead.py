@@ -20,16 +20,20 @@ from harness import prepare, process, wait_until
 WARMUP = 20
 
 
-def bare_side(runs: int, probe_file: Path, label: str) -> float:
+def bare_side(runs: int, probe_file: Path, label: str, *, one_broker: bool = True) -> float:
+    """Enqueue `runs` bare tasks; return calls per second.
+
+    With `one_broker` they are handed one broker, as thx-cron hands its own; without it,
+    `async_task` is called as most code calls it, and django-q2 makes a broker (and, with
+    Redis, a connection) for every task.
+    """
     from django_q.brokers import get_broker
     from django_q.tasks import async_task
 
-    # Handed one broker, as thx-cron hands its own: otherwise django-q2 makes a broker (and, with
-    # Redis, a connection) per task, which would slow the baseline down.
-    broker = get_broker()
+    options = {"broker": get_broker()} if one_broker else {}
     start = time.monotonic()
     for i in range(runs):
-        async_task("benchmarks.probe.probe", f"{label}-{i}", broker=broker)
+        async_task("benchmarks.probe.probe", f"{label}-{i}", **options)
     wait_for_probes(probe_file, label, runs)
     return runs / (time.monotonic() - start)
 
