@@ -116,7 +116,7 @@ def start(
         # Where overlap is allowed, one update both locks the job and proves the policy still
         # holds, and the claim below alone decides whether the run is this caller's to start.
         allowed = job.overlap_policy == Job.Overlap.ALLOW and statements.update_job_summary(
-            job.pk, summary, increment=["run_count"], only_if_overlap=Job.Overlap.ALLOW
+            job.pk, summary, increment=["run_count"], only_if={"overlap_policy": Job.Overlap.ALLOW}
         )
         if not allowed:
             job = _lock_job(job)
@@ -187,9 +187,23 @@ def complete(
 ) -> JobLog:
     """Mark `run` succeeded with `result`."""
     now = now or timezone.now()
+    outcome = {"result": json_safe(result), "output": output}
     with transaction.atomic():
+        # Most runs succeed after a success. Then one update records the job's summary, locks
+        # the job and proves there was no failure streak to end, without a locked read first.
+        # (A job whose runs queue behind each other takes the locked path: its next waiting run
+        # is released by policy.)
+        summary = _summary(run, Status.SUCCEEDED, now)
+        if job.overlap_policy != Job.Overlap.QUEUE and statements.update_job_summary(
+            job.pk, summary, increment=["success_count"], only_if={"consecutive_failures": 0}
+        ):
+            job.consecutive_failures = 0
+            finished, ended = _end(job, run, Status.SUCCEEDED, now, summarized=True, **outcome)
+            if not ended:
+                transaction.set_rollback(True)  # ended by someone else: undo our summary
+            return finished
         job = _lock_job(job)
-        return _finish(job, run, Status.SUCCEEDED, now, result=json_safe(result), output=output)
+        return _finish(job, run, Status.SUCCEEDED, now, **outcome)
 
 
 def error(
@@ -247,8 +261,12 @@ def _end(
     error: str = "",
     traceback: str = "",
     output: str | None = None,
+    summarized: bool = False,
 ) -> tuple[JobLog, bool]:
-    """Finish `run` with `status`; return it, and whether this call ended it."""
+    """Finish `run` with `status`; return it, and whether this call ended it.
+
+    `summarized` says the caller already wrote the job's summary for this outcome.
+    """
     # Only an active run can finish; a skip happens before the run ever started.
     allowed = [Status.QUEUED] if status == Status.SKIPPED else list(JobLog.ACTIVE_STATUSES)
     started_at = run.started_at
@@ -269,20 +287,15 @@ def _end(
     for name, value in changes.items():
         setattr(run, name, value)
     previous_failures = job.consecutive_failures
-    summary: dict[str, Any] = {
-        "last_run": run.pk,
-        "last_run_at": run.started_at or now,
-        "last_status": status,
-    }
     counters: list[str] = []
     if status == Status.SUCCEEDED:
-        summary["consecutive_failures"] = 0
         counters = ["success_count"]
     elif status in JobLog.FAILURE_STATUSES:
         counters = ["consecutive_failures", "failure_count"]
     # A skipped or cancelled run does not replace the last real outcome.
-    if status not in (Status.SKIPPED, Status.CANCELLED) or job.last_run_id in (None, run.pk):
-        statements.update_job_summary(job.pk, summary, increment=counters)
+    replaces = status not in (Status.SKIPPED, Status.CANCELLED) or job.last_run_id in (None, run.pk)
+    if replaces and not summarized:
+        statements.update_job_summary(job.pk, _summary(run, status, now), increment=counters)
     consecutive = (
         0
         if status == Status.SUCCEEDED
@@ -304,6 +317,18 @@ def _end(
         first = waiting.order_by("queued_at", "id").values_list("pk", flat=True)[:1]
         JobLog.objects.filter(pk__in=list(first)).update(due_at=now)
     return run, True
+
+
+def _summary(run: JobLog, status: str, now: datetime) -> dict[str, Any]:
+    """The job's summary fields after `run` finished with `status` (counters aside)."""
+    summary: dict[str, Any] = {
+        "last_run": run.pk,
+        "last_run_at": run.started_at or now,
+        "last_status": status,
+    }
+    if status == Status.SUCCEEDED:
+        summary["consecutive_failures"] = 0
+    return summary
 
 
 def retry_delay(job: Job, attempt: int) -> timedelta:

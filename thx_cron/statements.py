@@ -101,13 +101,11 @@ def update_run(run_id: int, changes: dict[str, Any], *, statuses: Iterable[str])
 
 @cache
 def _job_summary_sql(
-    names: tuple[str, ...], counters: tuple[str, ...], guarded: bool, _: str
+    names: tuple[str, ...], counters: tuple[str, ...], guards: tuple[str, ...], _: str
 ) -> str:
     sets = [f"{_column(Job, name)} = %s" for name in names]
     sets += [f"{_column(Job, name)} = {_column(Job, name)} + 1" for name in counters]
-    where = f"{_column(Job, 'id')} = %s"
-    if guarded:
-        where += f" AND {_column(Job, 'overlap_policy')} = %s"
+    where = " AND ".join(f"{_column(Job, name)} = %s" for name in ("id", *guards))
     return f"UPDATE {_table(Job)} SET {', '.join(sets)} WHERE {where}"
 
 
@@ -116,18 +114,17 @@ def update_job_summary(
     values: dict[str, Any],
     *,
     increment: Iterable[str] = (),
-    only_if_overlap: str | None = None,
+    only_if: dict[str, Any] | None = None,
 ) -> bool:
     """Set a job's summary `values` and add one to each `increment` counter; say if it matched.
 
-    With `only_if_overlap`, only a job whose overlap policy is that one is updated: the update
-    then both locks the job row and proves the policy, in one statement.
+    With `only_if`, only a job whose fields hold those values is updated: the update then both
+    locks the job row and proves what the caller assumed of it, in one statement.
     """
-    names = tuple(values)
-    sql = _job_summary_sql(names, tuple(increment), only_if_overlap is not None, connection.vendor)
+    names, guards = tuple(values), tuple(only_if or {})
+    sql = _job_summary_sql(names, tuple(increment), guards, connection.vendor)
     params = [_prep(Job, name, values[name]) for name in names] + [job_id]
-    if only_if_overlap is not None:
-        params.append(only_if_overlap)
+    params += [_prep(Job, name, (only_if or {})[name]) for name in guards]
     return bool(_execute(sql, params))
 
 

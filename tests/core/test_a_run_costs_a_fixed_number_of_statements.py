@@ -28,11 +28,12 @@ def statements_of(run: JobLog) -> list[str]:
 
 
 TX = {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"}
-# Completing: lock the job, the outcome, the job's summary, the event.
-COMPLETE = ["SELECT job", "UPDATE joblog", "UPDATE job", "INSERT jobevent"]
+# Completing after a success: the job's summary (which also proves there is no failure streak
+# to end), the outcome, the event.
+COMPLETE = ["UPDATE job", "UPDATE joblog", "INSERT jobevent"]
 
 
-def test_a_run_of_a_job_that_allows_overlap_costs_eight_statements(make_job):
+def test_a_run_of_a_job_that_allows_overlap_costs_seven_statements(make_job):
     job = make_job(overlap_policy=Job.Overlap.ALLOW)
     run = lifecycle.create_run(job, enqueued=True)
     assert statements_of(run) == [
@@ -103,3 +104,35 @@ def test_a_run_that_another_worker_claimed_first_is_left_alone(make_job):
     assert list(
         JobEvent.objects.filter(run=run, kind="started").values_list("data", flat=True)
     ) == [{"worker": "first:1", "attempt": 1}]
+
+
+def test_completing_after_failures_locks_the_job_to_end_the_streak(make_job):
+    job = make_job(overlap_policy=Job.Overlap.ALLOW)
+    Job.objects.filter(pk=job.pk).update(consecutive_failures=3)
+    run = lifecycle.create_run(job, enqueued=True)
+    assert statements_of(run)[4:] == [
+        "UPDATE job",  # no match: there is a streak
+        "SELECT job",  # so lock the job and read it
+        "UPDATE joblog",
+        "UPDATE job",
+        "INSERT jobevent",
+    ]
+    job.refresh_from_db()
+    assert (job.consecutive_failures, job.success_count) == (0, 1)
+    event = JobEvent.objects.get(run=run, kind="succeeded")
+    assert (event.data["previous_consecutive_failures"], event.data["consecutive_failures"]) == (
+        3,
+        0,
+    )
+
+
+def test_a_success_that_comes_too_late_changes_nothing(make_job):
+    job = make_job(overlap_policy=Job.Overlap.ALLOW)
+    run = lifecycle.create_run(job, enqueued=True)
+    started = lifecycle.start(job, run)
+    assert started is not None
+    lifecycle.error(job, started, "worker went silent", status=JobLog.Status.LOST, retry=False)
+    late = lifecycle.complete(job, started, "too late")
+    job.refresh_from_db()
+    assert (late.status, late.result) == ("lost", None)
+    assert (job.last_status, job.success_count, job.failure_count) == ("lost", 0, 1)
