@@ -81,32 +81,48 @@ def _execute(sql: str, params: Sequence[Any]) -> Any:
 
 
 @cache
-def _update_sql(model: type[Model], names: tuple[str, ...], where: str, vendor: str) -> str:
-    sets = ", ".join(f"{_column(model, name)} = %s" for name in names)
-    return f"UPDATE {_table(model)} SET {sets} WHERE {where}"
+def _update_sql(
+    model: type[Model],
+    names: tuple[str, ...],
+    counters: tuple[str, ...],
+    equal: tuple[str, ...],
+    one_of: tuple[str, int] | None,
+    _: str,
+) -> str:
+    sets = [f"{_column(model, name)} = %s" for name in names]
+    sets += [f"{_column(model, name)} = {_column(model, name)} + 1" for name in counters]
+    where = [f"{_column(model, name)} = %s" for name in ("id", *equal)]
+    if one_of is not None:
+        name, count = one_of
+        where.append(f"{_column(model, name)} IN ({', '.join(['%s'] * count)})")
+    return f"UPDATE {_table(model)} SET {', '.join(sets)} WHERE {' AND '.join(where)}"
+
+
+def _update(
+    model: type[Model],
+    pk: int,
+    values: dict[str, Any],
+    *,
+    increment: Iterable[str] = (),
+    only_if: dict[str, Any] | None = None,
+    one_of: tuple[str, Sequence[Any]] | None = None,
+) -> bool:
+    """Set `values` and add one to each `increment` counter on row `pk` if it matches the guards
+    (fields equal to `only_if`, and the field of `one_of` among its values); say if it did."""
+    only_if = only_if or {}
+    shape = None if one_of is None else (one_of[0], len(one_of[1]))
+    sql = _update_sql(
+        model, tuple(values), tuple(increment), tuple(only_if), shape, connection.vendor
+    )
+    params = [_prep(model, name, value) for name, value in values.items()] + [pk]
+    params += [_prep(model, name, value) for name, value in only_if.items()]
+    params += [] if one_of is None else list(one_of[1])
+    return bool(_execute(sql, params))
 
 
 def update_run(run_id: int, changes: dict[str, Any], *, statuses: Iterable[str]) -> bool:
     """Write `changes` to run `run_id` if its status is one of `statuses`; say if it was."""
-    statuses = tuple(statuses)
-    names = tuple(changes)
-    where = (
-        f"{_column(JobLog, 'id')} = %s AND {_column(JobLog, 'status')} "
-        f"IN ({', '.join(['%s'] * len(statuses))})"
-    )
-    sql = _update_sql(JobLog, names, where, connection.vendor)
-    params = [_prep(JobLog, name, changes[name]) for name in names]
-    return bool(_execute(sql, [*params, run_id, *statuses]))
-
-
-@cache
-def _job_summary_sql(
-    names: tuple[str, ...], counters: tuple[str, ...], guards: tuple[str, ...], _: str
-) -> str:
-    sets = [f"{_column(Job, name)} = %s" for name in names]
-    sets += [f"{_column(Job, name)} = {_column(Job, name)} + 1" for name in counters]
-    where = " AND ".join(f"{_column(Job, name)} = %s" for name in ("id", *guards))
-    return f"UPDATE {_table(Job)} SET {', '.join(sets)} WHERE {where}"
+    return _update(JobLog, run_id, changes, one_of=("status", tuple(statuses)))
 
 
 def update_job_summary(
@@ -121,11 +137,7 @@ def update_job_summary(
     With `only_if`, only a job whose fields hold those values is updated: the update then both
     locks the job row and proves what the caller assumed of it, in one statement.
     """
-    names, guards = tuple(values), tuple(only_if or {})
-    sql = _job_summary_sql(names, tuple(increment), guards, connection.vendor)
-    params = [_prep(Job, name, values[name]) for name in names] + [job_id]
-    params += [_prep(Job, name, (only_if or {})[name]) for name in guards]
-    return bool(_execute(sql, params))
+    return _update(Job, job_id, values, increment=increment, only_if=only_if)
 
 
 @cache
@@ -188,13 +200,17 @@ def _load_run_sql(run_fields: tuple[str, ...], job_fields: tuple[str, ...], _: s
 
 
 @cache
-def _readers(model: type[Model], names: tuple[str, ...], _: str) -> list[tuple[Any, list[Any]]]:
-    """Each column with the ORM's read converters for it: the backend's, then the field's own."""
+def _readers(
+    model: type[Model], names: tuple[str, ...], _: str
+) -> list[tuple[str, Any, list[Any]]]:
+    """Each column's attribute name, and the column with the ORM's read converters for it: the
+    backend's, then the field's own."""
     readers = []
     for name in names:
-        column = _field(model, name).get_col(model._meta.db_table)
+        field = _field(model, name)
+        column = field.get_col(model._meta.db_table)
         converters = connection.ops.get_db_converters(column)
-        readers.append((column, converters + column.get_db_converters(connection)))
+        readers.append((field.attname, column, converters + column.get_db_converters(connection)))
     return readers
 
 
@@ -205,14 +221,14 @@ def _in_model_order(model: type[Model], names: tuple[str, ...]) -> tuple[str, ..
 
 
 def _instance(model: type[Model], names: tuple[str, ...], values: Sequence[Any]) -> Any:
-    converted = []
-    for value, (column, converters) in zip(
+    attnames, converted = [], []
+    for value, (attname, column, converters) in zip(
         values, _readers(model, names, connection.vendor), strict=True
     ):
         for convert in converters:
             value = convert(value, column, connection)
+        attnames.append(attname)
         converted.append(value)
-    attnames = [_field(model, name).attname for name in names]
     return model.from_db(connection.alias, attnames, converted)
 
 

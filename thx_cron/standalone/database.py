@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import dj_database_url
@@ -19,18 +18,19 @@ SQLITE_OPTIONS = {
 }
 
 
-def database_config(url: str) -> dict[str, Any]:
-    """Return a Django DATABASES entry for `url`."""
+def database_config(url: str, *, prepare: bool = True) -> dict[str, Any]:
+    """Return a Django DATABASES entry for `url`.
+
+    `prepare` (PostgreSQL) lets psycopg prepare the run path's statements after a few uses per
+    connection (Django turns preparing off; only server-binding cursors, thx_cron.statements',
+    prepare). Turn it off behind a pooler in transaction mode, such as PgBouncer before 1.21.
+    """
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     else:
         config["CONN_HEALTH_CHECKS"] = True
         config["CONN_MAX_AGE"] = 60
-        # Let psycopg prepare the run path's statements after a few uses per connection (Django
-        # turns preparing off; only server-binding cursors, thx_cron.statements', prepare).
-        # Set THX_CRON_DATABASE_PREPARE=0 behind a pooler in transaction mode, such as PgBouncer
-        # before 1.21.
-        if os.environ.get("THX_CRON_DATABASE_PREPARE", "1") != "0":
+        if prepare:
             config.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
     return config

@@ -101,7 +101,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": database_config(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'thx-cron.sqlite3'}"
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'thx-cron.sqlite3'}",
+        prepare=_flag("THX_CRON_DATABASE_PREPARE", True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
