@@ -46,8 +46,8 @@ def populate(jobs: int, runs: int) -> str:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from graphql_api.models import ApiToken
     from thx_cron.models import Job, JobLog
+    from thx_cron_graphql.models import ApiToken
 
     user = get_user_model().objects.create_user("bench", password="x")
     now = timezone.now()
@@ -73,7 +73,7 @@ def measure(token: str, rounds: int) -> None:
     from django.db import close_old_connections, connection
     from django.test.utils import CaptureQueriesContext
 
-    from graphql_api.asgi import application
+    from thx_cron_graphql.asgi import application
 
     # Keep one connection, as a long-running server does.
     signals.request_started.disconnect(close_old_connections)

@@ -8,8 +8,8 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from strawberry.relay import to_base64
 
-from graphql_api.auth import user_for_authorization
 from thx_cron.models import Job, JobLog
+from thx_cron_graphql.auth import user_for_authorization
 
 
 def _iso(value: object) -> str | None:
@@ -44,4 +44,4 @@ def hand_jobs(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"jobs": {"totalCount": jobs.count(), "edges": edges}})
 
 
-urlpatterns = [path("hand/jobs", hand_jobs), path("", include("graphql_api.urls"))]
+urlpatterns = [path("hand/jobs", hand_jobs), path("", include("thx_cron_graphql.urls"))]

@@ -93,9 +93,9 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from notifications.models import NotificationRule
     from thx_cron import dispatch, lifecycle
     from thx_cron.models import Job, JobLog
+    from thx_cron_notifications.models import NotificationRule
 
     call_command("migrate", verbosity=0)
     receiver = Receiver()

@@ -79,8 +79,8 @@ def create_data(jobs: int, runs: int) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
-    from graphql_api.models import ApiToken
     from thx_cron.models import Job, JobLog
+    from thx_cron_graphql.models import ApiToken
 
     users = get_user_model().objects
     staff = users.create_user("staff", password="x", is_staff=True)
@@ -184,7 +184,7 @@ def measure_queries(data: dict[str, Any], rounds: int, explain: bool) -> dict[st
     from strawberry.relay import to_base64
 
     from benchmarks.harness import percentile
-    from graphql_api.asgi import application
+    from thx_cron_graphql.asgi import application
 
     # Keep one connection, as a long-running server does.
     signals.request_started.disconnect(close_old_connections)

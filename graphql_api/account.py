@@ -9,11 +9,11 @@ import strawberry_django
 from django.contrib import auth
 from django.http import HttpRequest
 
-from graphql_api.errors import InputError, NotAllowed, NotFound
-from graphql_api.ids import decode_id
-from graphql_api.models import ApiToken
-from graphql_api.permissions import Info, current_user, require_user
-from graphql_api.types import ApiTokenType, NewApiToken, UserType
+from thx_cron_graphql.errors import InputError, NotAllowed, NotFound
+from thx_cron_graphql.ids import decode_id
+from thx_cron_graphql.models import ApiToken
+from thx_cron_graphql.permissions import Info, current_user, require_user
+from thx_cron_graphql.types import ApiTokenType, NewApiToken, UserType
 
 
 def _http_request(info: Info) -> HttpRequest:

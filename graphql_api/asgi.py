@@ -10,6 +10,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thx_cron.standalone.settings")
 # Django is set up before anything imports models.
 _django = get_asgi_application()
 
-from graphql_api.routing import application as _routed  # noqa: E402
+from thx_cron_graphql.routing import application as _routed  # noqa: E402
 
 application = _routed(_django)

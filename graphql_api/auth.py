@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from graphql_api.models import ApiToken
+from thx_cron_graphql.models import ApiToken
 
 
 class InvalidToken(Exception):

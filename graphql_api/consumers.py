@@ -8,8 +8,8 @@ from asgiref.sync import sync_to_async
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 
-from graphql_api.auth import InvalidToken, user_for_authorization
-from graphql_api.origins import cross_origin_allowed
+from thx_cron_graphql.auth import InvalidToken, user_for_authorization
+from thx_cron_graphql.origins import cross_origin_allowed
 
 
 class ThxGraphQLWSConsumer(GraphQLWSConsumer):

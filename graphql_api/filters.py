@@ -42,7 +42,7 @@ class JobLogFilter:
 
     @strawberry_django.filter_field
     def job_id(self, value: strawberry.ID, prefix: str) -> Q:
-        from graphql_api.ids import decode_id
+        from thx_cron_graphql.ids import decode_id
 
         return Q(**{f"{prefix}job_id": decode_id(value, "Job") or 0})
 

@@ -8,9 +8,9 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from graphql_api.types import MisfirePolicy, OverlapPolicy
 from thx_cron.models import Job
 from thx_cron.schedule import InvalidSchedule, parse_timezone
+from thx_cron_graphql.types import MisfirePolicy, OverlapPolicy
 
 
 @strawberry.input

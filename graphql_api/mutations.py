@@ -9,24 +9,24 @@ import strawberry_django
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from graphql_api.errors import InputError, NotAllowed, remap
-from graphql_api.inputs import (
+from thx_cron import dispatch, lifecycle
+from thx_cron.models import Job, JobLog
+from thx_cron_graphql.errors import InputError, NotAllowed, remap
+from thx_cron_graphql.inputs import (
     FIELD_PATHS,
     JobInput,
     input_values,
     null_fields,
     schedule_values,
 )
-from graphql_api.permissions import (
+from thx_cron_graphql.permissions import (
     Info,
     changeable_job,
     may_change,
     require_user,
     visible_run,
 )
-from graphql_api.types import DeletedJob, JobLogType, JobType
-from thx_cron import dispatch, lifecycle
-from thx_cron.models import Job, JobLog
+from thx_cron_graphql.types import DeletedJob, JobLogType, JobType
 
 
 def _save(job: Job, data: JobInput, *, creating: bool) -> Job:

@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from strawberry.types import Info as StrawberryInfo
 from strawberry_django.auth.utils import get_current_user
 
-from graphql_api.errors import NotAllowed, NotFound
-from graphql_api.ids import decode_id
 from thx_cron.models import Job, JobLog
+from thx_cron_graphql.errors import NotAllowed, NotFound
+from thx_cron_graphql.ids import decode_id
 
 # Resolvers receive this; the context is Django's (HTTP) or Channels' (WebSocket).
 Info: TypeAlias = StrawberryInfo[Any, None]

@@ -12,22 +12,22 @@ from django.utils import timezone as django_timezone
 from strawberry_django.fields.types import OperationInfo
 from strawberry_django.optimizer import optimize
 
-from graphql_api.connections import ListConnection
-from graphql_api.errors import operation_info
-from graphql_api.filters import JobFilter, JobLogFilter, JobLogOrder, JobOrder
-from graphql_api.ids import decode_id
-from graphql_api.inputs import FIELD_PATHS, ScheduleInput, schedule_values
-from graphql_api.permissions import Info, current_user
-from graphql_api.types import (
+from thx_cron.models import Job, JobLog
+from thx_cron.registry import registry
+from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
+from thx_cron_graphql.connections import ListConnection
+from thx_cron_graphql.errors import operation_info
+from thx_cron_graphql.filters import JobFilter, JobLogFilter, JobLogOrder, JobOrder
+from thx_cron_graphql.ids import decode_id
+from thx_cron_graphql.inputs import FIELD_PATHS, ScheduleInput, schedule_values
+from thx_cron_graphql.permissions import Info, current_user
+from thx_cron_graphql.types import (
     Action,
     ActionArgument,
     JobLogType,
     JobType,
     SchedulePreview,
 )
-from thx_cron.models import Job, JobLog
-from thx_cron.registry import registry
-from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
 
 MAX_PREVIEW = 100
 

@@ -13,8 +13,8 @@ GRAPHQL_PATH = r"^graphql/?$"
 
 def websocket_urlpatterns(path: str = GRAPHQL_PATH) -> list[Any]:
     """Return the WebSocket route of /graphql, to merge into a host project's URLRouter."""
-    from graphql_api.consumers import ThxGraphQLWSConsumer
-    from graphql_api.schema import schema
+    from thx_cron_graphql.consumers import ThxGraphQLWSConsumer
+    from thx_cron_graphql.schema import schema
 
     return [re_path(path, ThxGraphQLWSConsumer.as_asgi(schema=schema))]
 

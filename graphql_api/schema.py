@@ -10,14 +10,14 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.tools import merge_types
 
-from graphql_api.account import AccountMutations, AccountQueries
-from graphql_api.limits import limit_extensions
-from graphql_api.mutations import JobMutations
-from graphql_api.notifications.mutations import NotificationMutations
-from graphql_api.notifications.queries import NotificationQueries
-from graphql_api.optimizer import QuerysetOptimizer
-from graphql_api.queries import JobQueries
-from graphql_api.subscriptions import JobSubscriptions
+from thx_cron_graphql.account import AccountMutations, AccountQueries
+from thx_cron_graphql.limits import limit_extensions
+from thx_cron_graphql.mutations import JobMutations
+from thx_cron_graphql.notifications.mutations import NotificationMutations
+from thx_cron_graphql.notifications.queries import NotificationQueries
+from thx_cron_graphql.optimizer import QuerysetOptimizer
+from thx_cron_graphql.queries import JobQueries
+from thx_cron_graphql.subscriptions import JobSubscriptions
 
 
 class CachedNameConverter(NameConverter):

@@ -8,12 +8,12 @@ from typing import Any
 import strawberry
 from asgiref.sync import sync_to_async
 
-from graphql_api.errors import NotAllowed, NotFound
-from graphql_api.ids import decode_id
-from graphql_api.permissions import LOGIN_REQUIRED, Info, current_user
-from graphql_api.types import JobEventType
 from thx_cron import event_stream
 from thx_cron.models import Job, JobEvent
+from thx_cron_graphql.errors import NotAllowed, NotFound
+from thx_cron_graphql.ids import decode_id
+from thx_cron_graphql.permissions import LOGIN_REQUIRED, Info, current_user
+from thx_cron_graphql.types import JobEventType
 
 
 class SubscriptionError(Exception):

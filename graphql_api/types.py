@@ -13,11 +13,11 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry_django.relay import DjangoListConnection
 
-from graphql_api.fields import ColumnField, isinstance_type_check, node_ids_from_pk
-from graphql_api.filters import JobLogFilter, JobLogOrder
-from graphql_api.models import ApiToken
-from graphql_api.permissions import Info, current_user, restrict
 from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron_graphql.fields import ColumnField, isinstance_type_check, node_ids_from_pk
+from thx_cron_graphql.filters import JobLogFilter, JobLogOrder
+from thx_cron_graphql.models import ApiToken
+from thx_cron_graphql.permissions import Info, current_user, restrict
 
 # The models' choices are the API's enums: plain aliases for mypy, which rejects a variable
 # holding strawberry.enum(...)'s result as a type; strawberry.enum marks the class in place.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from graphql_api.schema import schema
-from graphql_api.views import ThxGraphQLView
+from thx_cron_graphql.schema import schema
+from thx_cron_graphql.views import ThxGraphQLView
 
 # Not CSRF-protected by token: cross-site browser requests are refused by the origin check, and
 # Django's session cookie is SameSite=Lax, so a foreign page cannot post with it.

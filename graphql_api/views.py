@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from strawberry.django.views import GraphQLView
 
-from graphql_api.auth import InvalidToken, user_for_authorization
-from graphql_api.origins import cors_origin, origin_allowed
+from thx_cron_graphql.auth import InvalidToken, user_for_authorization
+from thx_cron_graphql.origins import cors_origin, origin_allowed
 
 _CORS_HEADERS = "Authorization, Content-Type"
 

@@ -8,8 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from notifications.models import NotificationDelivery, NotificationRule
-from notifications.rules import EVENTS
+from thx_cron_notifications.models import NotificationDelivery, NotificationRule
+from thx_cron_notifications.rules import EVENTS
 
 
 class RuleForm(forms.ModelForm):

@@ -12,9 +12,9 @@ logger = logging.getLogger(__name__)
 
 def on_job_event(sender: Any, event: Any, **kwargs: Any) -> None:
     """Match the committed event now; sending is left to django-q2 tasks."""
-    from notifications import processing
-    from notifications.queue import enqueue_processing
-    from notifications.rules import SOURCE_KINDS
+    from thx_cron_notifications import processing
+    from thx_cron_notifications.queue import enqueue_processing
+    from thx_cron_notifications.rules import SOURCE_KINDS
 
     if event.kind not in SOURCE_KINDS or not processing.anyone_listens():
         return
@@ -28,7 +28,7 @@ def on_job_event(sender: Any, event: Any, **kwargs: Any) -> None:
 
 
 class NotificationsConfig(AppConfig):
-    name = "notifications"
+    name = "thx_cron_notifications"
     label = "thx_cron_notifications"
     verbose_name = "thx-cron notifications"
     default_auto_field = "django.db.models.BigAutoField"
@@ -36,15 +36,15 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from notifications import checks  # noqa: F401  (registers the system checks)
-        from notifications.sweep import ensure_q2_schedule
         from thx_cron.signals import job_event
+        from thx_cron_notifications import checks  # noqa: F401  (registers the system checks)
+        from thx_cron_notifications.sweep import ensure_q2_schedule
 
         job_event.connect(on_job_event, dispatch_uid="thx_cron_notifications.on_job_event")
         from django.db.models.signals import post_delete, post_save
 
-        from notifications.models import NotificationRule
-        from notifications.processing import forget_listeners
+        from thx_cron_notifications.models import NotificationRule
+        from thx_cron_notifications.processing import forget_listeners
 
         for name, signal in (("saved", post_save), ("deleted", post_delete)):
             uid = f"thx_cron_notifications.forget_listeners.{name}"

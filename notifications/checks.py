@@ -7,12 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, register
 
-from notifications.conf import DEFAULTS
+from thx_cron_notifications.conf import DEFAULTS
 
 
 @register()
 def check_notification_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    from notifications import global_rules
+    from thx_cron_notifications import global_rules
 
     errors = []
     rules = getattr(settings, "THX_CRON_NOTIFICATION_RULES", [])

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from django.db.models import F
 from django.utils import timezone
 
-from notifications import notifier
-from notifications.conf import notify_settings
-from notifications.models import NotificationDelivery
+from thx_cron_notifications import notifier
+from thx_cron_notifications.conf import notify_settings
+from thx_cron_notifications.models import NotificationDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def _record(
 
 def send_due(now: datetime | None = None) -> list[int]:
     """Enqueue every delivery whose next attempt has come (retries, and sends never enqueued)."""
-    from notifications.queue import enqueue_send
+    from thx_cron_notifications.queue import enqueue_send
 
     now = now or timezone.now()
     due = list(NotificationDelivery.objects.due(now).values_list("pk", flat=True)[:1000])

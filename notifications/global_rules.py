@@ -11,9 +11,9 @@ from typing import Any
 
 from django.db import transaction
 
-from notifications.conf import notify_settings
-from notifications.models import NotificationRule
-from notifications.models.rule import validation_errors
+from thx_cron_notifications.conf import notify_settings
+from thx_cron_notifications.models import NotificationRule
+from thx_cron_notifications.models.rule import validation_errors
 
 ALLOWED_KEYS = {
     "name", "urls", "events", "scope", "tags", "min_consecutive_failures", "throttle_seconds",

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import rendering, rules
-from notifications.conf import notify_settings
-from notifications.models import EventCursor, NotificationDelivery, NotificationRule
-from notifications.queue import enqueue_send
 from thx_cron.conf import thx_settings
 from thx_cron.models import JobEvent
+from thx_cron_notifications import rendering, rules
+from thx_cron_notifications.conf import notify_settings
+from thx_cron_notifications.models import EventCursor, NotificationDelivery, NotificationRule
+from thx_cron_notifications.queue import enqueue_send
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from thx_cron.brokers import broker
 
 logger = logging.getLogger(__name__)
 
-PROCESS_TASK = "notifications.processing.process_new_events_task"
-SEND_TASK = "notifications.delivery.send"
-SWEEP_TASK = "notifications.sweep.sweep"
+PROCESS_TASK = "thx_cron_notifications.processing.process_new_events_task"
+SEND_TASK = "thx_cron_notifications.delivery.send"
+SWEEP_TASK = "thx_cron_notifications.sweep.sweep"
 # django-q2 stops a send this long after the notifier's own timeout, as a backstop.
 SEND_TIMEOUT_MARGIN = 30
 
@@ -34,7 +34,7 @@ def enqueue_send(delivery_id: int, timeout: float) -> None:
     """Hand one delivery to a worker; on a broker error the sweep sends it later."""
     from django_q.tasks import async_task
 
-    from notifications.conf import notify_settings
+    from thx_cron_notifications.conf import notify_settings
 
     # A queue of their own keeps sends from waiting behind the runs of a burst.
     queue = notify_settings.QUEUE or None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from notifications import delivery, global_rules, processing
+from thx_cron_notifications import delivery, global_rules, processing
 
 Q2_SCHEDULE_NAME = "thx-cron notifications sweep"
 
@@ -22,9 +22,9 @@ def ensure_q2_schedule(sender: Any = None, **kwargs: Any) -> None:
     from django.utils import timezone
     from django_q.models import Schedule
 
-    from notifications.models import EventCursor
-    from notifications.queue import SWEEP_TASK
     from thx_cron.models import JobEvent
+    from thx_cron_notifications.models import EventCursor
+    from thx_cron_notifications.queue import SWEEP_TASK
 
     using = kwargs.get("using", "default")
     Schedule.objects.using(using).update_or_create(

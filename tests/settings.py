@@ -23,8 +23,8 @@ INSTALLED_APPS = [
     "django_q",
     "strawberry_django",
     "thx_cron",
-    "graphql_api",
-    "notifications",
+    "thx_cron_graphql",
+    "thx_cron_notifications",
     "tests",
 ]
 MIDDLEWARE = [
@@ -35,7 +35,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 ROOT_URLCONF = "thx_cron.standalone.urls"
-ASGI_APPLICATION = "graphql_api.asgi.application"
+ASGI_APPLICATION = "thx_cron_graphql.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -63,7 +63,9 @@ POSTGRES_URL = os.environ.get("THX_CRON_TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("THX_CRON_TEST_REDIS_URL", "")
 if POSTGRES_URL:
     DATABASES["postgres"] = database_config(POSTGRES_URL)
-    DATABASES["postgres"]["TEST"] = {"NAME": "test_thx_cron"}
+    # A private name lets several checkouts run the suite on one server at once.
+    test_name = os.environ.get("THX_CRON_TEST_PG_NAME", "test_thx_cron")
+    DATABASES["postgres"]["TEST"] = {"NAME": test_name}
 
 Q_CLUSTER = {
     "name": "thx-cron",  # the queue that worker processes started by tests read

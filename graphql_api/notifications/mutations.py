@@ -9,18 +9,18 @@ import strawberry_django
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from graphql_api.errors import InputError, NotFound, remap
-from graphql_api.ids import decode_id
-from graphql_api.notifications.inputs import NotificationRuleInput
-from graphql_api.notifications.types import (
+from thx_cron.models import Job
+from thx_cron_graphql.errors import InputError, NotFound, remap
+from thx_cron_graphql.ids import decode_id
+from thx_cron_graphql.notifications.inputs import NotificationRuleInput
+from thx_cron_graphql.notifications.types import (
     DeletedNotificationRule,
     NotificationRuleType,
     NotificationTestResult,
 )
-from graphql_api.permissions import Info, require_user
-from notifications import delivery, rendering
-from notifications.models import NotificationDelivery, NotificationRule
-from thx_cron.models import Job
+from thx_cron_graphql.permissions import Info, require_user
+from thx_cron_notifications import delivery, rendering
+from thx_cron_notifications.models import NotificationDelivery, NotificationRule
 
 FIELDS = (
     "name", "urls", "events", "scope", "tags", "min_consecutive_failures", "throttle_seconds",

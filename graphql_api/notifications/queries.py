@@ -6,7 +6,7 @@ import strawberry
 import strawberry_django
 from strawberry_django.relay import DjangoListConnection
 
-from graphql_api.notifications.types import NotificationDeliveryType, NotificationRuleType
+from thx_cron_graphql.notifications.types import NotificationDeliveryType, NotificationRuleType
 
 
 @strawberry.type

@@ -10,10 +10,10 @@ import strawberry_django
 from django.db.models import QuerySet
 from strawberry import relay
 
-from graphql_api.permissions import Info, current_user
-from graphql_api.types import JobLogType, JobType
-from notifications.models import NotificationDelivery, NotificationRule
 from thx_cron.models.job import only_visible
+from thx_cron_graphql.permissions import Info, current_user
+from thx_cron_graphql.types import JobLogType, JobType
+from thx_cron_notifications.models import NotificationDelivery, NotificationRule
 
 
 @strawberry_django.type(NotificationRule, name="NotificationRule")

@@ -1,7 +1,7 @@
 """Notification models: rules (who hears about what), deliveries (one message), the cursor."""
 
-from notifications.models.cursor import EventCursor
-from notifications.models.delivery import NotificationDelivery
-from notifications.models.rule import NotificationRule
+from thx_cron_notifications.models.cursor import EventCursor
+from thx_cron_notifications.models.delivery import NotificationDelivery
+from thx_cron_notifications.models.rule import NotificationRule
 
 __all__ = ["EventCursor", "NotificationDelivery", "NotificationRule"]

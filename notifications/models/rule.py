@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from notifications import notifier, rendering
-from notifications import rules as matching
 from thx_cron.models.job import only_visible
+from thx_cron_notifications import notifier, rendering
+from thx_cron_notifications import rules as matching
 
 MAX_URLS = 20
 

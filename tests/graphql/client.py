@@ -9,7 +9,7 @@ from asgiref.sync import async_to_sync
 from django.core import signals
 from django.db import close_old_connections
 
-from graphql_api.asgi import application
+from thx_cron_graphql.asgi import application
 
 
 class GraphQLClient:

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from graphql_api.models import ApiToken
 from tests.graphql.client import GraphQLClient
+from thx_cron_graphql.models import ApiToken
 
 
 @pytest.fixture

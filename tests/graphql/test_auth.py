@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management import call_command
 
-from graphql_api.models import ApiToken, hash_token
 from tests.graphql.client import GraphQLClient
+from thx_cron_graphql.models import ApiToken, hash_token
 
 ME = "{ me { username } }"
 

@@ -12,8 +12,8 @@ import httpx
 import pytest
 import websockets
 
-from graphql_api.models import ApiToken
 from tests.processes import free_port, sqlite_url, thx_process, wait_for
+from thx_cron_graphql.models import ApiToken
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

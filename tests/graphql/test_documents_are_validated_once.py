@@ -8,7 +8,7 @@ from unittest import mock
 
 import strawberry.schema.schema
 
-from graphql_api.limits import MAX_CACHED_LENGTH
+from thx_cron_graphql.limits import MAX_CACHED_LENGTH
 
 
 def validations_of(client: Any, document: str, times: int = 2) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from graphql_api.management.commands.thx_cron_export_schema import DEFAULT_PATH, schema_sdl
 from tests.graphql.client import GraphQLClient
+from thx_cron_graphql.management.commands.thx_cron_export_schema import DEFAULT_PATH, schema_sdl
 
 
 def test_get_serves_graphiql() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from graphql_api.types import JobLogType, JobType
 from thx_cron.models import Job, JobLog
+from thx_cron_graphql.types import JobLogType, JobType
 
 
 def test_a_run_type_accepts_runs_and_refuses_jobs_unless_cast() -> None:

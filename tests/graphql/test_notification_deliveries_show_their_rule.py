@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from notifications.models import NotificationDelivery, NotificationRule
+from thx_cron_notifications.models import NotificationDelivery, NotificationRule
 
 DELIVERIES = """{ notificationDeliveries { totalCount edges { node {
     event rule { name urls }

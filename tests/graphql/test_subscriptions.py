@@ -8,10 +8,10 @@ import pytest
 from channels.db import database_sync_to_async
 from strawberry.relay import GlobalID
 
-from graphql_api.models import ApiToken
 from tests.graphql.ws import EVENTS, connect, receive_events, start
 from thx_cron import lifecycle
 from thx_cron.models import Job, JobEvent
+from thx_cron_graphql.models import ApiToken
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -120,7 +120,7 @@ async def test_a_revoked_token_cannot_open_a_subscription(user: Any) -> None:
 async def test_a_websocket_from_a_foreign_origin_is_refused(settings: Any, user: Any) -> None:
     from channels.testing import WebsocketCommunicator
 
-    from graphql_api.asgi import application
+    from thx_cron_graphql.asgi import application
 
     def communicator(origin: bytes) -> WebsocketCommunicator:
         return WebsocketCommunicator(application, "/graphql", subprotocols=[

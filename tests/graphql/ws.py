@@ -6,7 +6,7 @@ from typing import Any
 
 from channels.testing import WebsocketCommunicator
 
-from graphql_api.asgi import application
+from thx_cron_graphql.asgi import application
 
 EVENTS = """subscription($jobId: ID, $after: ID) {
   jobLogEvents(jobId: $jobId, afterEventId: $after) {

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from notifications.models import NotificationRule
 from tests.notifications.peers import SmtpServer, WebhookReceiver
+from thx_cron_notifications.models import NotificationRule
 
 
 @pytest.fixture

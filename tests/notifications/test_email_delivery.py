@@ -8,11 +8,11 @@ from typing import Any
 from django.test import override_settings
 from django.utils import timezone
 
-from notifications import delivery, processing
-from notifications.models import NotificationDelivery
 from tests.notifications.flow import finish
 from tests.notifications.peers import SmtpServer
 from tests.processes import free_port
+from thx_cron_notifications import delivery, processing
+from thx_cron_notifications.models import NotificationDelivery
 
 Status = NotificationDelivery.Status
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from graphql_api.models import ApiToken
-from notifications.models import NotificationDelivery, NotificationRule
 from tests.graphql.client import GraphQLClient
 from tests.notifications.peers import WebhookReceiver
+from thx_cron_graphql.models import ApiToken
+from thx_cron_notifications.models import NotificationDelivery, NotificationRule
 
 MAILTO = "mailto://bot:hunter2@127.0.0.1:9?to=ops@example.com&from=bot@example.com"
 CREATE = """

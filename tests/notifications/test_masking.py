@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
-from notifications import delivery, processing
-from notifications.models import NotificationDelivery
 from tests.notifications.flow import finish
+from thx_cron_notifications import delivery, processing
+from thx_cron_notifications.models import NotificationDelivery
 
 SLACK = "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#alerts"
 MAILTO = "mailto://bot:hunter2@127.0.0.1:9?to=ops@example.com&from=bot@example.com&mode=insecure"
@@ -46,7 +46,7 @@ def test_delivery_errors_and_logs_carry_masked_urls(
     make_rule(user, urls=[MAILTO])  # nothing listens on port 9
     finish(make_job(owner=user))
     [pk] = processing.process_new_events()
-    with caplog.at_level(logging.WARNING, logger="notifications"):
+    with caplog.at_level(logging.WARNING, logger="thx_cron_notifications"):
         delivery.send(pk)
     row = NotificationDelivery.objects.get(pk=pk)
     assert row.status == NotificationDelivery.Status.PENDING and row.last_error

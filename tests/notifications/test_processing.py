@@ -6,10 +6,10 @@ from typing import Any
 
 from django.test import override_settings
 
-from notifications import global_rules, processing
-from notifications.models import NotificationDelivery, NotificationRule
 from tests.notifications.flow import finish
 from thx_cron.models import JobLog
+from thx_cron_notifications import global_rules, processing
+from thx_cron_notifications.models import NotificationDelivery, NotificationRule
 
 Status = JobLog.Status
 
@@ -121,7 +121,7 @@ def test_operator_rules_from_settings_cover_every_users_jobs(
     THX_CRON_NOTIFICATION_RULES=[{"name": "bad", "urls": ["nope://x"], "events": ["boom"]}]
 )
 def test_a_broken_operator_rule_is_reported_by_a_check_and_not_synced(db: Any) -> None:
-    from notifications.checks import check_notification_settings
+    from thx_cron_notifications.checks import check_notification_settings
 
     messages = [error.msg for error in check_notification_settings()]
     assert any(".urls:" in m and "nope" in m for m in messages)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from notifications.models import NotificationRule
+from thx_cron_notifications.models import NotificationRule
 
 
 def errors_of(**fields: Any) -> dict[str, list[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from notifications.rules import EventFacts, Match, RuleFacts, match
+from thx_cron_notifications.rules import EventFacts, Match, RuleFacts, match
 
 T0 = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
 

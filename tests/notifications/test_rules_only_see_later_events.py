@@ -7,10 +7,10 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notifications import processing
-from notifications.models import EventCursor, NotificationDelivery
 from tests.notifications.flow import finish
 from thx_cron.models import JobEvent
+from thx_cron_notifications import processing
+from thx_cron_notifications.models import EventCursor, NotificationDelivery
 
 
 def test_a_new_rule_does_not_alert_on_failures_from_before_it_existed(

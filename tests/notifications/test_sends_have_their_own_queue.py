@@ -6,7 +6,7 @@ from typing import Any
 
 from django_q.models import OrmQ
 
-from notifications.queue import enqueue_send
+from thx_cron_notifications.queue import enqueue_send
 
 
 def test_a_send_is_enqueued_on_the_notification_queue(db: Any, settings: Any) -> None:

@@ -8,10 +8,10 @@ from typing import Any
 import responses
 from django.test import override_settings
 
-from notifications import delivery, processing
-from notifications.models import NotificationDelivery
 from tests.notifications.flow import finish
 from tests.notifications.peers import WebhookReceiver
+from thx_cron_notifications import delivery, processing
+from thx_cron_notifications.models import NotificationDelivery
 
 Status = NotificationDelivery.Status
 SLACK = "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#alerts"

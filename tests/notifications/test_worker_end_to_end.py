@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from notifications.models import NotificationDelivery, NotificationRule
 from tests.notifications.peers import WebhookReceiver
 from tests.processes import sqlite_url, thx_process, wait_for
 from thx_cron import dispatch, lifecycle
 from thx_cron.models import Job, JobLog
+from thx_cron_notifications.models import NotificationDelivery, NotificationRule
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 # Far from now, so that only the runs a test starts by hand happen.

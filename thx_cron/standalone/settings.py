@@ -66,8 +66,8 @@ INSTALLED_APPS = [
     "django_q",
     "strawberry_django",
     "thx_cron",
-    "graphql_api",
-    "notifications",
+    "thx_cron_graphql",
+    "thx_cron_notifications",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +82,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "thx_cron.standalone.urls"
-ASGI_APPLICATION = "graphql_api.asgi.application"
+ASGI_APPLICATION = "thx_cron_graphql.asgi.application"
 
 TEMPLATES = [
     {

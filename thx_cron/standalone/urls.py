@@ -3,5 +3,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("graphql_api.urls")),
+    path("", include("thx_cron_graphql.urls")),
 ]

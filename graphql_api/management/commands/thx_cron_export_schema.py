@@ -5,14 +5,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-import graphql_api
+import thx_cron_graphql
 
-DEFAULT_PATH = Path(graphql_api.__file__).resolve().parent / "schema.graphql"
+DEFAULT_PATH = Path(thx_cron_graphql.__file__).resolve().parent / "schema.graphql"
 
 
 def schema_sdl() -> str:
     """Return the SDL of the API schema, as committed in schema.graphql."""
-    from graphql_api.schema import schema
+    from thx_cron_graphql.schema import schema
 
     return schema.as_str().rstrip() + "\n"
 
