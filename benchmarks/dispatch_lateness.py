@@ -71,9 +71,7 @@ def django_q2_side(jobs: int, data_dir: Path) -> list[float]:
         return [stamp for stamp, label in read_probe(probe_file) if label.startswith("q2-")]
 
     with process("qcluster", log=data_dir / "q2-cluster.log"):
-        wait_until(
-            lambda: len(started()) >= jobs, timeout=(due - _now()).total_seconds() + 150
-        )
+        wait_until(lambda: len(started()) >= jobs, timeout=(due - _now()).total_seconds() + 150)
     Schedule.objects.filter(name__startswith="lateness-q2-").delete()
     return [stamp - due.timestamp() for stamp in started()]
 

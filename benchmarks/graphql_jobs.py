@@ -56,9 +56,18 @@ def populate(jobs: int, runs: int) -> str:
         for i in range(jobs)
     )
     JobLog.objects.bulk_create(
-        JobLog(job=job, trigger="manual", status="succeeded", queued_at=now - timedelta(minutes=r),
-               started_at=now, finished_at=now, duration_seconds=0.1, result="x")
-        for job in Job.objects.all() for r in range(runs)
+        JobLog(
+            job=job,
+            trigger="manual",
+            status="succeeded",
+            queued_at=now - timedelta(minutes=r),
+            started_at=now,
+            finished_at=now,
+            duration_seconds=0.1,
+            result="x",
+        )
+        for job in Job.objects.all()
+        for r in range(runs)
     )
     latest = {run.job_id: run.pk for run in JobLog.objects.order_by("job_id", "queued_at")}
     for job_id, run_id in latest.items():
@@ -84,8 +93,9 @@ def measure(token: str, rounds: int) -> None:
         transport = httpx.ASGITransport(app=application)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             if path == "/graphql":
-                response = await client.post(path, headers=headers,
-                                             json={"query": QUERY, "variables": {"n": page}})
+                response = await client.post(
+                    path, headers=headers, json={"query": QUERY, "variables": {"n": page}}
+                )
                 return response.json()["data"]
             return (await client.get(f"{path}?first={page}", headers=headers)).json()
 
@@ -96,8 +106,10 @@ def measure(token: str, rounds: int) -> None:
             run("/graphql", page)
         with CaptureQueriesContext(connection) as hand_queries:
             run("/hand/jobs", page)
-        print(f"jobs(first: {page}): {len(graphql_queries)} SQL queries "
-              f"(hand-written view: {len(hand_queries)})")
+        print(
+            f"jobs(first: {page}): {len(graphql_queries)} SQL queries "
+            f"(hand-written view: {len(hand_queries)})"
+        )
     timings: dict[str, list[float]] = {"/graphql": [], "/hand/jobs": []}
     for _ in range(rounds):
         for path, samples in timings.items():
@@ -107,11 +119,15 @@ def measure(token: str, rounds: int) -> None:
     graphql = statistics.median(timings["/graphql"]) * 1000
     hand = statistics.median(timings["/hand/jobs"]) * 1000
     ratios = sorted(g / h for g, h in zip(timings["/graphql"], timings["/hand/jobs"], strict=True))
-    print(f"p50 jobs(first: 100): GraphQL {graphql:.1f} ms, hand-written view {hand:.1f} ms, "
-          f"ratio {graphql / hand:.2f}x (per-round ratios p25-p75 {_quartiles(ratios)}; "
-          f"{rounds} rounds, {connection.vendor})")
-    print("Both sides: a request through the ASGI app with httpx, bearer-token lookup, the page "
-          "queries, JSON encoding and decoding.")
+    print(
+        f"p50 jobs(first: 100): GraphQL {graphql:.1f} ms, hand-written view {hand:.1f} ms, "
+        f"ratio {graphql / hand:.2f}x (per-round ratios p25-p75 {_quartiles(ratios)}; "
+        f"{rounds} rounds, {connection.vendor})"
+    )
+    print(
+        "Both sides: a request through the ASGI app with httpx, bearer-token lookup, the page "
+        "queries, JSON encoding and decoding."
+    )
 
 
 def _quartiles(values: list[float]) -> str:

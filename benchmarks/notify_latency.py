@@ -101,18 +101,27 @@ def main() -> None:
     receiver = Receiver()
     owner = get_user_model().objects.create_user("bench")
     NotificationRule.objects.create(
-        owner=owner, name="bench", urls=[receiver.url], events=["failed"],
-        title_template="{{ run.id }}", body_template="{{ job.name }} {{ run.error }}",
+        owner=owner,
+        name="bench",
+        urls=[receiver.url],
+        events=["failed"],
+        title_template="{{ run.id }}",
+        body_template="{{ job.name }} {{ run.error }}",
     )
     jobs = [
-        Job.objects.create(owner=owner, name=f"fail-{i}", action="demo.fail", args=["bench"],
-                           cron="0 0 1 1 *")
+        Job.objects.create(
+            owner=owner, name=f"fail-{i}", action="demo.fail", args=["bench"], cron="0 0 1 1 *"
+        )
         for i in range(options.jobs)
     ]
     log = open(Path(data_dir) / "worker.log", "wb")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "thx_cron", "worker"], env=env, cwd=ROOT, stdout=log,
-        stderr=subprocess.STDOUT, start_new_session=True,
+        [sys.executable, "-m", "thx_cron", "worker"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         time.sleep(3)  # let the cluster start, so we measure notifications, not process start-up
@@ -129,15 +138,18 @@ def main() -> None:
         log.close()
     ended = {
         str(pk): at.timestamp()
-        for pk, at in JobLog.objects.filter(pk__in=[r.pk for r in runs])
-        .values_list("pk", "finished_at")
+        for pk, at in JobLog.objects.filter(pk__in=[r.pk for r in runs]).values_list(
+            "pk", "finished_at"
+        )
         if at is not None
     }
     latencies = [receiver.times[pk] - ended[pk] for pk in ended if pk in receiver.times]
     print(f"jobs: {len(runs)}  workers: {options.workers}  delivered: {len(receiver.times)}")
     if latencies:
-        print(f"finish -> webhook  p50: {statistics.median(latencies):.3f} s  "
-              f"p99: {percentile(latencies, 0.99):.3f} s  max: {max(latencies):.3f} s")
+        print(
+            f"finish -> webhook  p50: {statistics.median(latencies):.3f} s  "
+            f"p99: {percentile(latencies, 0.99):.3f} s  max: {max(latencies):.3f} s"
+        )
     last = max(receiver.times.values(), default=finished)
     print(f"all delivered after: {last - started:.2f} s (from enqueueing the {len(runs)} runs)")
     print(f"data dir (worker.log): {data_dir}")

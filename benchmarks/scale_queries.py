@@ -68,7 +68,11 @@ JOB_RUNS = """query JobRuns($id: ID!) {
 
 # Realistic mix of outcomes (weights out of 1,000).
 STATUSES = [
-    ("succeeded", 900), ("failed", 60), ("skipped", 20), ("timed_out", 10), ("lost", 5),
+    ("succeeded", 900),
+    ("failed", 60),
+    ("skipped", 20),
+    ("timed_out", 10),
+    ("lost", 5),
     ("cancelled", 5),
 ]
 
@@ -122,17 +126,47 @@ def create_data(jobs: int, runs: int) -> dict[str, Any]:
                 finished = started + timedelta(seconds=duration)
                 output = "hello\n"
             if status in ("failed", "timed_out", "lost"):
-                error = {"failed": "RuntimeError: boom", "timed_out": "Timed out after 60 s",
-                         "lost": "The worker stopped sending heartbeats."}[status]
+                error = {
+                    "failed": "RuntimeError: boom",
+                    "timed_out": "Timed out after 60 s",
+                    "lost": "The worker stopped sending heartbeats.",
+                }[status]
             yield (
-                job_id, status, trigger, None if trigger == "manual" else queued, queued, 1,
-                queued, started, finished, duration, output, error,
+                job_id,
+                status,
+                trigger,
+                None if trigger == "manual" else queued,
+                queued,
+                1,
+                queued,
+                started,
+                finished,
+                duration,
+                output,
+                error,
             )
 
-    columns = ["job_id", "status", "trigger", "scheduled_for", "due_at", "attempt", "queued_at",
-               "started_at", "finished_at", "duration_seconds", "output", "error"]
-    defaults = {"traceback": "", "worker": "bench", "host": "bench", "task_id": "",
-                "cancel_requested": False}
+    columns = [
+        "job_id",
+        "status",
+        "trigger",
+        "scheduled_for",
+        "due_at",
+        "attempt",
+        "queued_at",
+        "started_at",
+        "finished_at",
+        "duration_seconds",
+        "output",
+        "error",
+    ]
+    defaults = {
+        "traceback": "",
+        "worker": "bench",
+        "host": "bench",
+        "task_id": "",
+        "cancel_requested": False,
+    }
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             names = ", ".join(columns + list(defaults))
@@ -169,8 +203,11 @@ def create_data(jobs: int, runs: int) -> dict[str, Any]:
             "owner of 1% of jobs": ApiToken.issue(owner, "bench")[1],
             f"owner of {SMALL_OWNER_JOBS} jobs": ApiToken.issue(small, "bench")[1],
         },
-        "jobs": {"staff": measured, "owner of 1% of jobs": measured,
-                 f"owner of {SMALL_OWNER_JOBS} jobs": small_job},
+        "jobs": {
+            "staff": measured,
+            "owner of 1% of jobs": measured,
+            f"owner of {SMALL_OWNER_JOBS} jobs": small_job,
+        },
     }
 
 
@@ -194,7 +231,8 @@ def measure_queries(data: dict[str, Any], rounds: int, explain: bool) -> dict[st
         transport = httpx.ASGITransport(app=application)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             response = await client.post(
-                "/graphql", headers={"Authorization": f"Bearer {token}"},
+                "/graphql",
+                headers={"Authorization": f"Bearer {token}"},
                 json={"query": query, "variables": variables},
             )
             answer = response.json()
@@ -211,8 +249,7 @@ def measure_queries(data: dict[str, Any], rounds: int, explain: bool) -> dict[st
             return execute(sql, params, many, context)
         finally:
             if captured is not None:
-                captured.append({"sql": sql, "params": params,
-                                 "time": time.perf_counter() - start})
+                captured.append({"sql": sql, "params": params, "time": time.perf_counter() - start})
 
     def wrap(sender: Any, connection: Any, **kwargs: Any) -> None:
         connection.execute_wrappers.append(record)
@@ -285,8 +322,10 @@ def tick_figures(times: list[float]) -> str:
     from benchmarks.harness import percentile
 
     p99 = percentile(times, 99)
-    return (f"n={len(times)} p50 {statistics.median(times):.1f} ms, p99 {p99:.1f} ms, "
-            f"max {max(times):.1f} ms")
+    return (
+        f"n={len(times)} p50 {statistics.median(times):.1f} ms, p99 {p99:.1f} ms, "
+        f"max {max(times):.1f} ms"
+    )
 
 
 def measure_pruning(baseline_seconds: float) -> None:
@@ -298,17 +337,26 @@ def measure_pruning(baseline_seconds: float) -> None:
 
     anchor = timezone.now().replace(microsecond=0)
     for i in range(DUE_JOBS):
-        Job.objects.create(name=f"due-{i}", action="demo.echo", args=["due"],
-                           schedule_kind=Job.ScheduleKind.INTERVAL, every_seconds=1,
-                           start_at=anchor)
+        Job.objects.create(
+            name=f"due-{i}",
+            action="demo.echo",
+            args=["due"],
+            schedule_kind=Job.ScheduleKind.INTERVAL,
+            every_seconds=1,
+            start_at=anchor,
+        )
     cutoff = timezone.now() - timedelta(days=30)
     old = JobLog.objects.filter(queued_at__lt=cutoff).count()
     runs_before, events_before = JobLog.objects.count(), JobEvent.objects.count()
     deadline = time.monotonic() + baseline_seconds
     before = tick_latencies(lambda: time.monotonic() > deadline)
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, __file__, "--prune-child"], cwd=str(ROOT),
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--prune-child"],
+        cwd=str(ROOT),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     during = tick_latencies(lambda: child.poll() is not None)
     wall = time.perf_counter() - started
     out, _ = child.communicate()
@@ -336,8 +384,11 @@ def prune_child() -> None:
 
     start = time.perf_counter()
     result = prune()
-    print(json.dumps({"runs": result.runs, "events": result.events,
-                      "seconds": time.perf_counter() - start}))
+    print(
+        json.dumps(
+            {"runs": result.runs, "events": result.events, "seconds": time.perf_counter() - start}
+        )
+    )
 
 
 def main() -> None:
@@ -366,14 +417,19 @@ def main() -> None:
         from django.db import connection
 
         if not postgres and not (options.jobs or options.runs):
-            print("embedded SQLite: 10,000 jobs and 100,000 runs by default "
-                  "(--jobs/--runs for more)")
+            print(
+                "embedded SQLite: 10,000 jobs and 100,000 runs by default (--jobs/--runs for more)"
+            )
         started = time.perf_counter()
         data = create_data(jobs, runs)
-        print(f"created {jobs:,} jobs, {runs:,} runs and {runs:,} events in "
-              f"{time.perf_counter() - started:.1f} s ({connection.vendor})")
-        print(f"queries: {options.rounds} rounds each through the ASGI app, target p95 <= "
-              f"{TARGET_MS:.0f} ms")
+        print(
+            f"created {jobs:,} jobs, {runs:,} runs and {runs:,} events in "
+            f"{time.perf_counter() - started:.1f} s ({connection.vendor})"
+        )
+        print(
+            f"queries: {options.rounds} rounds each through the ASGI app, target p95 <= "
+            f"{TARGET_MS:.0f} ms"
+        )
         measure_queries(data, options.rounds, options.explain)
         if not options.no_prune:
             measure_pruning(options.baseline_seconds)

@@ -18,7 +18,7 @@ from strawberry_django.resolvers import django_resolver
 UP_TO_DESCRIPTION = (
     "The exact number of nodes if there are at most `limit`, else null (there are more). Reads "
     "at most `limit` + 1 rows where `totalCount` reads every matching one: on a large list, a "
-    "page can say \"more than 10,000\" without counting them all."
+    'page can say "more than 10,000" without counting them all.'
 )
 
 

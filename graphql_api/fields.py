@@ -40,9 +40,7 @@ class ColumnField(StrawberryDjangoField):
     def is_basic_field(self) -> bool:
         return self.column is not None
 
-    def get_result(
-        self, source: Any, info: Any, args: list[Any], kwargs: dict[str, Any]
-    ) -> Any:
+    def get_result(self, source: Any, info: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         column = self.column
         if column is not None and source is not None:
             try:
@@ -65,9 +63,7 @@ class NodeIdField(StrawberryField):
         self.type_name = type_name
         self.type = relay.GlobalID
 
-    def get_result(
-        self, source: Any, info: Any, args: list[Any], kwargs: dict[str, Any]
-    ) -> Any:
+    def get_result(self, source: Any, info: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         # The GlobalID scalar serializes with str(); the encoded string is what it would give.
         return to_base64(self.type_name, source.pk)
 

@@ -79,11 +79,33 @@ FIELD_PATHS = {
     "__all__": "name",  # the only model-wide check is the unique name per owner
 }
 # Fields that cannot be null in the model: an explicit null in the input is an error.
-_REQUIRED = {"name", "action", "timezone", "schedule", "enabled", "one_time", "args", "kwargs",
-             "tags", "description", "overlap_policy", "misfire_policy", "max_retries",
-             "retry_backoff_seconds"}
-_SCHEDULE_FIELDS = ("cron", "year", "month", "day", "hour", "minute", "weekday", "every_seconds",
-                    "run_at")
+_REQUIRED = {
+    "name",
+    "action",
+    "timezone",
+    "schedule",
+    "enabled",
+    "one_time",
+    "args",
+    "kwargs",
+    "tags",
+    "description",
+    "overlap_policy",
+    "misfire_policy",
+    "max_retries",
+    "retry_backoff_seconds",
+}
+_SCHEDULE_FIELDS = (
+    "cron",
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "weekday",
+    "every_seconds",
+    "run_at",
+)
 
 
 def input_values(data: JobInput) -> dict[str, Any]:
@@ -117,8 +139,12 @@ def schedule_values(schedule: ScheduleInput, timezone: str) -> dict[str, Any]:
     elif schedule.calendar is not strawberry.UNSET and schedule.calendar is not None:
         calendar = schedule.calendar
         values.update(
-            schedule_kind=Job.ScheduleKind.CALENDAR, year=calendar.year, month=calendar.month,
-            day=calendar.day, hour=calendar.hour, minute=calendar.minute,
+            schedule_kind=Job.ScheduleKind.CALENDAR,
+            year=calendar.year,
+            month=calendar.month,
+            day=calendar.day,
+            hour=calendar.hour,
+            minute=calendar.minute,
             weekday=calendar.weekday,
         )
     elif schedule.every is not strawberry.UNSET and schedule.every is not None:

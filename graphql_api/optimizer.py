@@ -52,9 +52,7 @@ class QuerysetOptimizer(DjangoOptimizerExtension):
 
     resolve = SchemaExtension.resolve  # type: ignore[assignment]
 
-    def optimize(
-        self, qs: Any, info: Any, *, store: OptimizerStore | None = None
-    ) -> QuerySet[Any]:
+    def optimize(self, qs: Any, info: Any, *, store: OptimizerStore | None = None) -> QuerySet[Any]:
         planned = with_edges_on_nested_connections(info)
         return join_own_relations(super().optimize(qs, planned, store=store))
 
@@ -62,10 +60,16 @@ class QuerysetOptimizer(DjangoOptimizerExtension):
 # What the optimizer is shown inside a connection selected without edges.
 _EDGES = FieldNode(
     name=NameNode(value="edges"),
-    selection_set=SelectionSetNode(selections=(FieldNode(
-        name=NameNode(value="node"),
-        selection_set=SelectionSetNode(selections=(FieldNode(name=NameNode(value="__typename")),)),
-    ),)),
+    selection_set=SelectionSetNode(
+        selections=(
+            FieldNode(
+                name=NameNode(value="node"),
+                selection_set=SelectionSetNode(
+                    selections=(FieldNode(name=NameNode(value="__typename")),)
+                ),
+            ),
+        )
+    ),
 )
 
 
@@ -114,8 +118,10 @@ def _add_edges(schema: GraphQLSchema, node: _N, node_type: Any) -> _N:
 def _with_edges(schema: GraphQLSchema, field: FieldNode, field_type: Any) -> FieldNode:
     """Return `field` with ``edges { node }`` selected if it is a connection selected without."""
     below = field.selection_set
-    if below is None or not _is_connection(schema, field_type) or any(
-        _named(sub, "edges") and _named_below(sub, "node") for sub in below.selections
+    if (
+        below is None
+        or not _is_connection(schema, field_type)
+        or any(_named(sub, "edges") and _named_below(sub, "node") for sub in below.selections)
     ):
         return field
     return _with_selections(field, (*below.selections, _EDGES))

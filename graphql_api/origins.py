@@ -14,8 +14,9 @@ from thx_cron.conf import thx_settings
 
 def cross_origin_allowed(origin: str) -> bool:
     """Tell whether pages on `origin` (another origin than ours) may use the API."""
-    allowed = {"*" if item == "*" else normalize_origin(item)
-               for item in thx_settings.ALLOWED_ORIGINS}
+    allowed = {
+        "*" if item == "*" else normalize_origin(item) for item in thx_settings.ALLOWED_ORIGINS
+    }
     return "*" in allowed or (normalize_origin(origin) or "") in allowed
 
 

@@ -69,8 +69,11 @@ class JobQueries:
                 description=action.description,
                 arguments=[
                     ActionArgument(
-                        name=arg.name, kind=arg.kind, required=arg.required,
-                        default=arg.default, annotation=arg.annotation,
+                        name=arg.name,
+                        kind=arg.kind,
+                        required=arg.required,
+                        default=arg.default,
+                        annotation=arg.annotation,
                     )
                     for arg in action.arguments
                 ],
@@ -101,9 +104,16 @@ def _preview(
         raise ValidationError({"count": f"Count must be between 1 and {MAX_PREVIEW}."})
     values = schedule_values(schedule, timezone)
     spec = ScheduleSpec(
-        kind=values["schedule_kind"], cron=values["cron"], year=values["year"],
-        month=values["month"], day=values["day"], hour=values["hour"], minute=values["minute"],
-        weekday=values["weekday"], every_seconds=values["every_seconds"], at=values["run_at"],
+        kind=values["schedule_kind"],
+        cron=values["cron"],
+        year=values["year"],
+        month=values["month"],
+        day=values["day"],
+        hour=values["hour"],
+        minute=values["minute"],
+        weekday=values["weekday"],
+        every_seconds=values["every_seconds"],
+        at=values["run_at"],
     )
     now = django_timezone.now()
     if after is not None and after.tzinfo is None:

@@ -26,6 +26,4 @@ def websocket_application(path: str = GRAPHQL_PATH) -> Any:
 
 def application(http_application: Any) -> ProtocolTypeRouter:
     """Return an ASGI app serving `http_application` and the GraphQL WebSocket on one port."""
-    return ProtocolTypeRouter(
-        {"http": http_application, "websocket": websocket_application()}
-    )
+    return ProtocolTypeRouter({"http": http_application, "websocket": websocket_application()})

@@ -35,8 +35,20 @@ strawberry.enum(OverlapPolicy, name="OverlapPolicy")
 strawberry.enum(MisfirePolicy, name="MisfirePolicy")
 
 _SCHEDULE_COLUMNS = [
-    "schedule_kind", "cron", "year", "month", "day", "hour", "minute", "weekday",
-    "every_seconds", "run_at", "timezone", "start_at", "end_at", "created_at",
+    "schedule_kind",
+    "cron",
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "weekday",
+    "every_seconds",
+    "run_at",
+    "timezone",
+    "start_at",
+    "end_at",
+    "created_at",
 ]
 
 
@@ -149,8 +161,12 @@ class JobType(relay.Node):
         calendar = every = None
         if kind == Job.ScheduleKind.CALENDAR:
             calendar = CalendarSchedule(
-                year=root.year, month=root.month, day=root.day, hour=root.hour,
-                minute=root.minute, weekday=root.weekday,
+                year=root.year,
+                month=root.month,
+                day=root.day,
+                hour=root.hour,
+                minute=root.minute,
+                weekday=root.weekday,
             )
         if kind == Job.ScheduleKind.INTERVAL and root.every_seconds:
             every = EverySchedule(seconds=root.every_seconds)
@@ -183,9 +199,7 @@ class JobEventType(relay.Node):
 @strawberry.type
 class ActionArgument:
     name: str
-    kind: str = strawberry.field(
-        description="positional, keyword, var_positional or var_keyword."
-    )
+    kind: str = strawberry.field(description="positional, keyword, var_positional or var_keyword.")
     required: bool
     default: JSON | None
     annotation: str

@@ -29,8 +29,17 @@ class RuleForm(forms.ModelForm):
     class Meta:
         model = NotificationRule
         fields = (
-            "name", "owner", "enabled", "events", "scope", "jobs", "tags",
-            "min_consecutive_failures", "throttle_seconds", "title_template", "body_template",
+            "name",
+            "owner",
+            "enabled",
+            "events",
+            "scope",
+            "jobs",
+            "tags",
+            "min_consecutive_failures",
+            "throttle_seconds",
+            "title_template",
+            "body_template",
         )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -66,9 +75,22 @@ class NotificationRuleAdmin(admin.ModelAdmin):
     readonly_fields = ("urls_masked", "settings_key", "created_at", "updated_at")
     filter_horizontal = ("jobs",)
     fields = (
-        "name", "owner", "enabled", "urls_masked", "new_urls", "events", "scope", "jobs", "tags",
-        "min_consecutive_failures", "throttle_seconds", "title_template", "body_template",
-        "settings_key", "created_at", "updated_at",
+        "name",
+        "owner",
+        "enabled",
+        "urls_masked",
+        "new_urls",
+        "events",
+        "scope",
+        "jobs",
+        "tags",
+        "min_consecutive_failures",
+        "throttle_seconds",
+        "title_template",
+        "body_template",
+        "settings_key",
+        "created_at",
+        "updated_at",
     )
 
     @admin.display(description="URLs")
@@ -82,8 +104,17 @@ class NotificationRuleAdmin(admin.ModelAdmin):
 
 @admin.register(NotificationDelivery)
 class NotificationDeliveryAdmin(admin.ModelAdmin):
-    list_display = ("id", "rule", "event", "status", "attempts", "job", "run", "created_at",
-                    "sent_at")
+    list_display = (
+        "id",
+        "rule",
+        "event",
+        "status",
+        "attempts",
+        "job",
+        "run",
+        "created_at",
+        "sent_at",
+    )
     list_filter = ("status", "event")
     search_fields = ("rule__name", "title")
     list_select_related = ("rule", "job", "run")

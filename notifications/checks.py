@@ -17,8 +17,12 @@ def check_notification_settings(app_configs: Any = None, **kwargs: Any) -> list[
     errors = []
     rules = getattr(settings, "THX_CRON_NOTIFICATION_RULES", [])
     if not isinstance(rules, list | tuple):
-        errors.append(Error("THX_CRON_NOTIFICATION_RULES must be a list of dicts.",
-                            id="thx_cron_notifications.E001"))
+        errors.append(
+            Error(
+                "THX_CRON_NOTIFICATION_RULES must be a list of dicts.",
+                id="thx_cron_notifications.E001",
+            )
+        )
     else:
         errors += [Error(m, id="thx_cron_notifications.E001") for m in global_rules.problems()]
     for name, minimum in (
@@ -30,6 +34,10 @@ def check_notification_settings(app_configs: Any = None, **kwargs: Any) -> list[
     ):
         value = getattr(settings, f"THX_CRON_{name}", DEFAULTS[name])
         if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            errors.append(Error(f"THX_CRON_{name} must be a number >= {minimum:g}, got {value!r}.",
-                                id="thx_cron_notifications.E002"))
+            errors.append(
+                Error(
+                    f"THX_CRON_{name} must be a number >= {minimum:g}, got {value!r}.",
+                    id="thx_cron_notifications.E002",
+                )
+            )
     return errors

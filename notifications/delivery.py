@@ -42,8 +42,9 @@ def send(delivery_id: int, now: datetime | None = None) -> str:
         if index in done:
             continue  # sent on an earlier attempt; only the failed URLs are tried again
         try:
-            notifier.send(url, delivery.title, delivery.body, delivery.event,
-                          notify_settings.TIMEOUT)
+            notifier.send(
+                url, delivery.title, delivery.body, delivery.event, notify_settings.TIMEOUT
+            )
         except notifier.NotifyError as exc:
             errors.append(exc)
         except Exception as exc:  # an Apprise plugin bug must not leave the delivery claimed
@@ -55,8 +56,10 @@ def send(delivery_id: int, now: datetime | None = None) -> str:
 
 def _claim(delivery_id: int, now: datetime) -> NotificationDelivery | None:
     lease = now + timedelta(seconds=notify_settings.TIMEOUT * 2 + 30)
-    claimed = NotificationDelivery.objects.due(now).filter(pk=delivery_id).update(
-        claimed_until=lease, attempts=F("attempts") + 1, last_attempt_at=now
+    claimed = (
+        NotificationDelivery.objects.due(now)
+        .filter(pk=delivery_id)
+        .update(claimed_until=lease, attempts=F("attempts") + 1, last_attempt_at=now)
     )
     if not claimed:
         return None
@@ -88,7 +91,10 @@ def _record(
             )
         logger.warning(
             "Notification delivery %s (rule %s) attempt %s failed: %s",
-            delivery.pk, delivery.rule_id, delivery.attempts, message,
+            delivery.pk,
+            delivery.rule_id,
+            delivery.attempts,
+            message,
         )
     NotificationDelivery.objects.filter(pk=delivery.pk).update(**changes)
     return str(changes.get("status", Status.PENDING))

@@ -16,8 +16,16 @@ from thx_cron_notifications.models import NotificationRule
 from thx_cron_notifications.models.rule import validation_errors
 
 ALLOWED_KEYS = {
-    "name", "urls", "events", "scope", "tags", "min_consecutive_failures", "throttle_seconds",
-    "title", "body", "enabled",
+    "name",
+    "urls",
+    "events",
+    "scope",
+    "tags",
+    "min_consecutive_failures",
+    "throttle_seconds",
+    "title",
+    "body",
+    "enabled",
 }
 
 
@@ -72,8 +80,15 @@ def problems() -> list[str]:
 def sync(using: str = "default") -> list[NotificationRule]:
     """Create or update the operator rules from settings; disable rows no longer configured."""
     fields = (
-        "urls", "events", "scope", "tags", "min_consecutive_failures", "throttle_seconds",
-        "title_template", "body_template", "enabled",
+        "urls",
+        "events",
+        "scope",
+        "tags",
+        "min_consecutive_failures",
+        "throttle_seconds",
+        "title_template",
+        "body_template",
+        "enabled",
     )
     kept = []
     with transaction.atomic(using=using):

@@ -90,8 +90,9 @@ def duration_text(seconds: float | None) -> str:
     return f"{hours} h {minutes} min" if hours else f"{minutes} min {rest} s"
 
 
-def run_context(job: Any, run: Any, event: str, data: dict[str, Any], rule_name: str,
-                link: str) -> dict[str, Any]:
+def run_context(
+    job: Any, run: Any, event: str, data: dict[str, Any], rule_name: str, link: str
+) -> dict[str, Any]:
     """Return the template context for one notification about `run` of `job`."""
     run_fields: dict[str, Any] = {}
     if run is not None:
@@ -109,8 +110,7 @@ def run_context(job: Any, run: Any, event: str, data: dict[str, Any], rule_name:
         }
     return {
         "event": event.replace("_", " "),
-        "job": {"id": job.pk, "name": job.name, "tags": list(job.tags or []),
-                "action": job.action},
+        "job": {"id": job.pk, "name": job.name, "tags": list(job.tags or []), "action": job.action},
         "run": run_fields,
         "consecutive_failures": data.get("consecutive_failures", 0),
         "rule": {"name": rule_name},

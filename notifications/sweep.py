@@ -29,8 +29,12 @@ def ensure_q2_schedule(sender: Any = None, **kwargs: Any) -> None:
     using = kwargs.get("using", "default")
     Schedule.objects.using(using).update_or_create(
         name=Q2_SCHEDULE_NAME,
-        defaults={"func": SWEEP_TASK, "schedule_type": Schedule.MINUTES, "minutes": 1,
-                  "next_run": timezone.now()},
+        defaults={
+            "func": SWEEP_TASK,
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "next_run": timezone.now(),
+        },
     )
     # Start after the events that exist at install time: nobody asked to hear about those.
     last = JobEvent.objects.using(using).order_by("-id").values_list("id", flat=True).first()

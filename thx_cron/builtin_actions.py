@@ -61,9 +61,7 @@ def http_request(
 
 def _check_command(name: str, *args: Any, **options: Any) -> None:
     if name not in thx_settings.ALLOWED_COMMANDS:
-        raise ActionError(
-            "args", f"command '{name}' is not in THX_CRON_ALLOWED_COMMANDS."
-        )
+        raise ActionError("args", f"command '{name}' is not in THX_CRON_ALLOWED_COMMANDS.")
 
 
 def call_command(name: str, *args: Any, **options: Any) -> str:

@@ -72,9 +72,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
     for name in ("ALLOWED_COMMANDS", "ALLOWED_ORIGINS", "HTTP_ALLOWED_HOSTS"):
         value = getattr(settings, f"THX_CRON_{name}", DEFAULTS[name])
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            errors.append(
-                Error(f"THX_CRON_{name} must be a list of strings.", id="thx_cron.E004")
-            )
+            errors.append(Error(f"THX_CRON_{name} must be a list of strings.", id="thx_cron.E004"))
     q_cluster = getattr(settings, "Q_CLUSTER", {})
     max_timeout = getattr(settings, "THX_CRON_MAX_TIMEOUT", DEFAULTS["MAX_TIMEOUT"])
     retry = q_cluster.get("retry") if isinstance(q_cluster, dict) else None

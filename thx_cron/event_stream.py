@@ -183,9 +183,9 @@ async def _reader() -> EventReader:
     return reader
 
 
-async def subscribe(accepts: EventFilter, after_event_id: int | None = None) -> AsyncIterator[
-    JobEvent
-]:
+async def subscribe(
+    accepts: EventFilter, after_event_id: int | None = None
+) -> AsyncIterator[JobEvent]:
     """Yield the events that `accepts`, in id order, once: those after `after_event_id`, then live.
 
     Without `after_event_id` only events committed from now on are yielded.

@@ -48,9 +48,10 @@ def prune(now: datetime | None = None) -> PruneResult:
     )
     keep = int(thx_settings.RETENTION_PER_JOB)
     crowded = (
-        JobLog.objects.values("job_id").annotate(n=Count("id")).filter(n__gt=keep).values_list(
-            "job_id", flat=True
-        )
+        JobLog.objects.values("job_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=keep)
+        .values_list("job_id", flat=True)
     )
     for job_id in list(crowded):
         newest = JobLog.objects.filter(job_id=job_id).order_by("-queued_at", "-id")

@@ -95,6 +95,3 @@ def _start_queue(name: str) -> subprocess.Popen[bytes]:
     logger.info("thx-cron worker serving queue %s", name)
     env = {**os.environ, "Q_CLUSTER_NAME": name}
     return subprocess.Popen([sys.executable, "-m", "thx_cron", "thx_cron_queue"], env=env)
-
-
-

@@ -23,8 +23,16 @@ from thx_cron_notifications import delivery, rendering
 from thx_cron_notifications.models import NotificationDelivery, NotificationRule
 
 FIELDS = (
-    "name", "urls", "events", "scope", "tags", "min_consecutive_failures", "throttle_seconds",
-    "title_template", "body_template", "enabled",
+    "name",
+    "urls",
+    "events",
+    "scope",
+    "tags",
+    "min_consecutive_failures",
+    "throttle_seconds",
+    "title_template",
+    "body_template",
+    "enabled",
 )
 # Model field -> input field, for error messages.
 FIELD_PATHS = {"jobs": "jobIds"}
@@ -61,8 +69,9 @@ def _save(
         jobs = list(Job.objects.filter(owner=rule.owner, pk__in=[i for i in ids if i]))
         if len(jobs) != len(set(data.job_ids)) or None in ids:
             raise InputError("jobIds", "Every job must exist and be one of your own jobs.")
-    if rule.scope == NotificationRule.Scope.JOBS and not (jobs if jobs is not None else
-                                                         (rule.pk and rule.jobs.exists())):
+    if rule.scope == NotificationRule.Scope.JOBS and not (
+        jobs if jobs is not None else (rule.pk and rule.jobs.exists())
+    ):
         raise InputError("jobIds", "A rule scoped to chosen jobs needs at least one job.")
     try:
         rule.full_clean(exclude=["owner"])
@@ -108,8 +117,10 @@ class NotificationMutations:
             rule=rule,
             event="test",
             title=f"[thx-cron] test of rule {rule.name}",
-            body=rendering.render("This is a test message from thx-cron rule {{ rule.name }}.",
-                                  {"rule": {"name": rule.name}}),
+            body=rendering.render(
+                "This is a test message from thx-cron rule {{ rule.name }}.",
+                {"rule": {"name": rule.name}},
+            ),
         )
         status = delivery.send(test.pk)
         # A test is tried once; it must not linger as a pending retry.

@@ -74,7 +74,10 @@ class NotificationRule(models.Model):
     body_template = models.TextField(blank=True, default=rendering.DEFAULT_BODY)
     enabled = models.BooleanField(default=True)
     settings_key = models.CharField(
-        max_length=200, blank=True, default="", editable=False,
+        max_length=200,
+        blank=True,
+        default="",
+        editable=False,
         help_text="Set for operator rules synced from settings.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -143,8 +146,11 @@ def validation_errors(rule: NotificationRule) -> list[tuple[str, str]]:
         unknown = [event for event in events if event not in matching.EVENTS]
         if unknown:
             errors.append(
-                ("events", f"Unknown event(s) {', '.join(map(str, unknown))}; "
-                           f"choose from {', '.join(matching.EVENTS)}.")
+                (
+                    "events",
+                    f"Unknown event(s) {', '.join(map(str, unknown))}; "
+                    f"choose from {', '.join(matching.EVENTS)}.",
+                )
             )
     tags = rule.tags
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):

@@ -23,9 +23,7 @@ def status_of(run: JobLog) -> str:
     return JobLog.objects.values_list("status", flat=True).get(pk=run.pk)
 
 
-def test_a_run_whose_process_is_killed_ends_lost_and_the_job_keeps_its_schedule(
-    make_job, tmp_path
-):
+def test_a_run_whose_process_is_killed_ends_lost_and_the_job_keeps_its_schedule(make_job, tmp_path):
     job = make_job(action="tests.kill_self", args=[], cron="0 0 1 1 *")
     next_run_at = job.next_run_at
     run = lifecycle.create_run(job)
@@ -39,9 +37,7 @@ def test_a_run_whose_process_is_killed_ends_lost_and_the_job_keeps_its_schedule(
     assert (job.last_status, job.next_run_at) == ("lost", next_run_at)
 
 
-def test_a_run_on_a_worker_killed_outright_is_recovered_by_another_dispatcher(
-    make_job, tmp_path
-):
+def test_a_run_on_a_worker_killed_outright_is_recovered_by_another_dispatcher(make_job, tmp_path):
     job = make_job(action="demo.sleep", args=[60], cron="0 0 1 1 *", timeout_seconds=120)
     run = lifecycle.create_run(job)
     with thx_process(["worker"], sqlite_url(), log=tmp_path / "doomed.log") as doomed:

@@ -17,9 +17,7 @@ def test_output_printed_while_running_is_stored_with_output_events(make_job, tem
 
     temporary_action("tests.slow_talker", slow_talker)
     run = execution.execute_run(lifecycle.create_run(make_job(action="tests.slow_talker", args=[])))
-    appended = [
-        event.data["appended"] for event in JobEvent.objects.filter(run=run, kind="output")
-    ]
+    appended = [event.data["appended"] for event in JobEvent.objects.filter(run=run, kind="output")]
     assert appended and appended[0] == "first part\n"
     assert run.output == "first part\nsecond part\n"
     kinds = list(JobEvent.objects.filter(run=run).values_list("kind", flat=True))

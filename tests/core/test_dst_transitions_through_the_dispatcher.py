@@ -25,27 +25,59 @@ def dispatch_every_minute(start, end):
 
 
 def scheduled(job):
-    return list(JobLog.objects.filter(job=job).order_by("scheduled_for").values_list(
-        "scheduled_for", flat=True
-    ))
+    return list(
+        JobLog.objects.filter(job=job)
+        .order_by("scheduled_for")
+        .values_list("scheduled_for", flat=True)
+    )
 
 
 @pytest.mark.parametrize(
     "zone, cron, due, start, end, expected",
     [
         # 02:30 does not exist on the spring-forward day: one run right after the jump.
-        ("Europe/Rome", "30 2 * * *", "2027-03-27T01:30", "2027-03-27T23:00", "2027-03-28T03:00",
-         ["2027-03-28T01:00"]),
-        ("America/New_York", "30 2 * * *", "2027-03-13T07:30", "2027-03-14T05:00",
-         "2027-03-14T09:00", ["2027-03-14T07:00"]),
+        (
+            "Europe/Rome",
+            "30 2 * * *",
+            "2027-03-27T01:30",
+            "2027-03-27T23:00",
+            "2027-03-28T03:00",
+            ["2027-03-28T01:00"],
+        ),
+        (
+            "America/New_York",
+            "30 2 * * *",
+            "2027-03-13T07:30",
+            "2027-03-14T05:00",
+            "2027-03-14T09:00",
+            ["2027-03-14T07:00"],
+        ),
         # 02:30 happens twice on the fall-back day: one run, at the first pass.
-        ("Europe/Rome", "30 2 * * *", "2027-10-30T00:30", "2027-10-30T23:00", "2027-10-31T03:00",
-         ["2027-10-31T00:30"]),
-        ("America/New_York", "30 1 * * *", "2027-11-06T05:30", "2027-11-07T04:00",
-         "2027-11-07T08:00", ["2027-11-07T05:30"]),
+        (
+            "Europe/Rome",
+            "30 2 * * *",
+            "2027-10-30T00:30",
+            "2027-10-30T23:00",
+            "2027-10-31T03:00",
+            ["2027-10-31T00:30"],
+        ),
+        (
+            "America/New_York",
+            "30 1 * * *",
+            "2027-11-06T05:30",
+            "2027-11-07T04:00",
+            "2027-11-07T08:00",
+            ["2027-11-07T05:30"],
+        ),
         # A wildcard hour runs on every wall-clock hour that exists, twice in the repeated one.
-        ("America/New_York", "15 * * * *", "2027-11-07T04:15", "2027-11-07T04:16",
-         "2027-11-07T07:20", ["2027-11-07T05:15", "2027-11-07T06:15", "2027-11-07T07:15"]),
+        (
+            "America/New_York",
+            "15 * * * *",
+            "2027-11-07T04:15",
+            "2027-11-07T04:16",
+            "2027-11-07T07:20",
+            ["2027-11-07T05:15", "2027-11-07T06:15", "2027-11-07T07:15"],
+        ),
     ],
 )
 def test_a_job_runs_as_debian_cron_does_across_a_dst_change(

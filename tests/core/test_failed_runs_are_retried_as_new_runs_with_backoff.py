@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_flaky_action_succeeds_on_its_third_attempt(make_job, tmp_path):
     marker = str(tmp_path / "attempts")
-    job = make_job(
-        action="tests.flaky", args=[marker, 2], max_retries=3, retry_backoff_seconds=10
-    )
+    job = make_job(action="tests.flaky", args=[marker, 2], max_retries=3, retry_backoff_seconds=10)
     run = lifecycle.create_run(job)
     assert execution.execute(run.pk) == "failed"
 

@@ -16,7 +16,11 @@ ONE = "query($id: ID!) { job(id: $id) { name runs { edges { node { id } } } } }"
 
 
 def test_owners_and_staff_see_a_job_s_runs_and_others_do_not_see_the_job(
-    alice: Any, bob: Any, make_job: Any, user: Any, staff_user: Any,
+    alice: Any,
+    bob: Any,
+    make_job: Any,
+    user: Any,
+    staff_user: Any,
     client_for: Callable[[Any], Any],
 ) -> None:
     job = make_job(owner=user, name="alice-job")
@@ -40,6 +44,7 @@ def test_the_runs_query_of_a_page_of_jobs_does_not_look_at_jobs_again(
     lifecycle.create_run(make_job(owner=user, name="one"))
     with CaptureQueriesContext(connection) as queries:
         alice.data(PAGE)
-    runs_query = next(q["sql"] for q in queries.captured_queries
-                      if "ROW_NUMBER" in q["sql"].upper())
-    assert "thx_cron_job\"" not in runs_query.replace('"thx_cron_joblog"', ""), runs_query
+    runs_query = next(
+        q["sql"] for q in queries.captured_queries if "ROW_NUMBER" in q["sql"].upper()
+    )
+    assert 'thx_cron_job"' not in runs_query.replace('"thx_cron_joblog"', ""), runs_query

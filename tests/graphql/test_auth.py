@@ -39,8 +39,11 @@ def test_an_api_token_is_shown_once_stored_hashed_and_revocable(user: Any) -> No
 
     script = GraphQLClient(token=secret)
     assert script.data(ME) == {"me": {"username": "alice"}}
-    revoked = script.data("""mutation($id: ID!) { revokeApiToken(id: $id) {
-        ... on ApiToken { revokedAt } } }""", {"id": stored.pk})["revokeApiToken"]
+    revoked = script.data(
+        """mutation($id: ID!) { revokeApiToken(id: $id) {
+        ... on ApiToken { revokedAt } } }""",
+        {"id": stored.pk},
+    )["revokeApiToken"]
     assert revoked["revokedAt"]
     response = script.request("POST", json={"query": ME})
     assert response.status_code == 401
@@ -57,8 +60,9 @@ def test_a_malformed_authorization_header_is_refused(user: Any) -> None:
 
 def test_the_token_command_prints_a_working_token_lists_and_revokes(user: Any) -> None:
     out, err = StringIO(), StringIO()
-    call_command("thx_cron_token", "create", "--user", "alice", "--name", "cron", stdout=out,
-                 stderr=err)
+    call_command(
+        "thx_cron_token", "create", "--user", "alice", "--name", "cron", stdout=out, stderr=err
+    )
     secret = out.getvalue().strip()
     assert GraphQLClient(token=secret).data(ME) == {"me": {"username": "alice"}}
     listing = StringIO()

@@ -33,8 +33,12 @@ def web_is_up(port: int) -> bool:
 
 
 def post(port: int, token: str, query: str) -> dict[str, Any]:
-    response = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": query},
-                          headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    response = httpx.post(
+        f"http://127.0.0.1:{port}/graphql",
+        json={"query": query},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
     answer = response.json()
     assert not answer.get("errors"), answer
     return answer["data"]
@@ -45,11 +49,13 @@ async def follow(port: int, token: str, start_run: Any) -> list[dict[str, Any]]:
     async with websockets.connect(
         f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"]
     ) as socket:
-        await socket.send(json.dumps({"type": "connection_init",
-                                      "payload": {"Authorization": f"Bearer {token}"}}))
+        await socket.send(
+            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+        )
         assert json.loads(await asyncio.wait_for(socket.recv(), 10))["type"] == "connection_ack"
-        await socket.send(json.dumps({"type": "subscribe", "id": "1",
-                                      "payload": {"query": SUBSCRIBE}}))
+        await socket.send(
+            json.dumps({"type": "subscribe", "id": "1", "payload": {"query": SUBSCRIBE}})
+        )
         # Resuming from event 0 means no event is lost, however long the server takes to subscribe.
         await asyncio.to_thread(start_run)
         events: list[dict[str, Any]] = []
@@ -64,8 +70,10 @@ def scenario(tmp_path: Path, user: Any, **env: str) -> None:
     port = free_port()
     _, token = ApiToken.issue(user, "remote")
     url = sqlite_url()
-    with thx_process(["web", "--port", str(port)], url, tmp_path / "web.log", **env), \
-            thx_process(["worker"], url, tmp_path / "worker.log", **env):
+    with (
+        thx_process(["web", "--port", str(port)], url, tmp_path / "web.log", **env),
+        thx_process(["worker"], url, tmp_path / "worker.log", **env),
+    ):
         wait_for(lambda: web_is_up(port), timeout=30)
         job_id = post(port, token, CREATE)["createJob"]["id"]
 

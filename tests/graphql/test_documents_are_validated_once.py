@@ -12,8 +12,9 @@ from thx_cron_graphql.limits import MAX_CACHED_LENGTH
 
 
 def validations_of(client: Any, document: str, times: int = 2) -> int:
-    with mock.patch.object(strawberry.schema.schema, "validate",
-                           wraps=strawberry.schema.schema.validate) as validate:
+    with mock.patch.object(
+        strawberry.schema.schema, "validate", wraps=strawberry.schema.schema.validate
+    ) as validate:
         for _ in range(times):
             assert client.data(document) == {"me": {"username": "alice"}}
     return validate.call_count

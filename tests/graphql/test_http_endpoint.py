@@ -16,12 +16,20 @@ def test_get_serves_graphiql() -> None:
 
 def test_deep_aliased_and_oversized_documents_are_refused(alice: Any) -> None:
     nesting = 8
-    deep = "{ jobs { edges { node { " + "lastRun { job { " * nesting + "name" + " } }" * nesting \
+    deep = (
+        "{ jobs { edges { node { "
+        + "lastRun { job { " * nesting
+        + "name"
+        + " } }" * nesting
         + " } } } }"
+    )
     aliases = "{ " + " ".join(f"a{i}: me {{ id }}" for i in range(40)) + " }"
     tokens = "{ me { " + " ".join(["id"] * 6000) + " } }"
-    for document, words in ((deep, "exceeds maximum operation depth"),
-                            (aliases, "aliases"), (tokens, "token")):
+    for document, words in (
+        (deep, "exceeds maximum operation depth"),
+        (aliases, "aliases"),
+        (tokens, "token"),
+    ):
         answer = alice.execute(document)
         assert answer.get("errors"), answer
         assert words in answer["errors"][0]["message"].lower(), answer
@@ -32,8 +40,7 @@ def test_cross_origin_requests_follow_the_allowed_origins_setting(
 ) -> None:
     foreign = GraphQLClient(token=alice.token, origin="https://evil.example")
     response = foreign.request("POST", json={"query": "{ me { username } }"})
-    assert response.status_code == 403 and "evil.example" in response.json()["errors"][0][
-        "message"]
+    assert response.status_code == 403 and "evil.example" in response.json()["errors"][0]["message"]
     same = GraphQLClient(token=alice.token, origin="http://testserver")
     assert same.data("{ me { username } }") == {"me": {"username": "alice"}}
 
@@ -53,7 +60,9 @@ def test_preview_schedule_lists_occurrences_in_the_zone_with_a_description(alice
         ... on SchedulePreview { occurrences description } } }""")["previewSchedule"]
     # Friday 29 March 2030, then Monday 1 April (after the switch to summer time) and Tuesday.
     assert data["occurrences"] == [
-        "2030-04-01T09:00:00+02:00", "2030-04-02T09:00:00+02:00", "2030-04-03T09:00:00+02:00"
+        "2030-04-01T09:00:00+02:00",
+        "2030-04-02T09:00:00+02:00",
+        "2030-04-03T09:00:00+02:00",
     ]
     assert "09:00" in data["description"]
 

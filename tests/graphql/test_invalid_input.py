@@ -69,8 +69,9 @@ def test_a_second_job_with_the_same_name_is_refused(alice: Any, make_job: Any, u
 
 
 def test_two_schedule_kinds_at_once_are_refused_by_the_one_of_input(alice: Any) -> None:
-    answer = alice.execute(CREATE, {"input": {
-        **VALID, "schedule": {"cron": "* * * * *", "every": {"seconds": 5}}}})
+    answer = alice.execute(
+        CREATE, {"input": {**VALID, "schedule": {"cron": "* * * * *", "every": {"seconds": 5}}}}
+    )
     assert answer["errors"] and "exactly one" in answer["errors"][0]["message"].lower()
     assert not Job.objects.exists()
 
@@ -85,10 +86,12 @@ def test_an_unknown_id_is_reported_on_the_id_field(
 ) -> None:
     make_job(owner=user)
     before = snapshot()
-    extra = ", input: {name: \"x\"}" if operation == "updateJob" else ""
-    answer = alice.execute(f"""mutation($id: ID!) {{ {operation}(id: $id{extra}) {{
+    extra = ', input: {name: "x"}' if operation == "updateJob" else ""
+    answer = alice.execute(
+        f"""mutation($id: ID!) {{ {operation}(id: $id{extra}) {{
         __typename ... on OperationInfo {{ messages {{ kind field message }} }} }} }}""",
-                           {"id": bad_id})
+        {"id": bad_id},
+    )
     found = messages(answer, operation)
     assert found[0]["field"] == "id" and bad_id in found[0]["message"]
     assert snapshot() == before

@@ -17,10 +17,18 @@ mutation($input: JobInput!) {
 
 
 def test_a_user_creates_a_cron_job_they_own(alice: Any, user: Any) -> None:
-    data = alice.data(CREATE, {"input": {
-        "name": "daily", "action": "demo.echo", "args": ["hi"],
-        "schedule": {"cron": "0 9 * * 1-5"}, "timezone": "Europe/Paris",
-    }})["createJob"]
+    data = alice.data(
+        CREATE,
+        {
+            "input": {
+                "name": "daily",
+                "action": "demo.echo",
+                "args": ["hi"],
+                "schedule": {"cron": "0 9 * * 1-5"},
+                "timezone": "Europe/Paris",
+            }
+        },
+    )["createJob"]
     assert data["__typename"] == "Job"
     assert data["owner"]["username"] == "alice"
     assert data["schedule"]["kind"] == "CRON"
@@ -37,10 +45,18 @@ def test_each_schedule_kind_maps_onto_the_job(alice: Any) -> None:
         "at": ({"at": "2040-01-01T09:00:00"}, "ONCE"),
     }
     for name, (schedule, kind) in schedules.items():
-        data = alice.data(CREATE, {"input": {
-            "name": name, "action": "demo.echo", "args": ["x"], "schedule": schedule,
-            "timezone": "America/New_York",
-        }})["createJob"]
+        data = alice.data(
+            CREATE,
+            {
+                "input": {
+                    "name": name,
+                    "action": "demo.echo",
+                    "args": ["x"],
+                    "schedule": schedule,
+                    "timezone": "America/New_York",
+                }
+            },
+        )["createJob"]
         assert data["schedule"]["kind"] == kind, data
     assert Job.objects.get(name="cal").hour == 9
     assert Job.objects.get(name="every").every_seconds == 30
@@ -52,22 +68,34 @@ def test_update_pause_resume_and_delete(alice: Any, make_job: Any, user: Any) ->
     job = make_job(owner=user)
     update = """mutation($id: ID!, $input: JobInput!) { updateJob(id: $id, input: $input) {
         ... on Job { name schedule { kind every { seconds } } } } }"""
-    data = alice.data(update, {"id": job.pk, "input": {
-        "name": "renamed", "schedule": {"every": {"seconds": 60}}}})
-    assert data["updateJob"] == {"name": "renamed",
-                                 "schedule": {"kind": "INTERVAL", "every": {"seconds": 60}}}
+    data = alice.data(
+        update, {"id": job.pk, "input": {"name": "renamed", "schedule": {"every": {"seconds": 60}}}}
+    )
+    assert data["updateJob"] == {
+        "name": "renamed",
+        "schedule": {"kind": "INTERVAL", "every": {"seconds": 60}},
+    }
     job.refresh_from_db()
     assert job.cron == "" and job.every_seconds == 60
 
-    paused = alice.data("""mutation($id: ID!) { pauseJob(id: $id) {
-        ... on Job { enabled nextRunAt } } }""", {"id": job.pk})["pauseJob"]
+    paused = alice.data(
+        """mutation($id: ID!) { pauseJob(id: $id) {
+        ... on Job { enabled nextRunAt } } }""",
+        {"id": job.pk},
+    )["pauseJob"]
     assert paused == {"enabled": False, "nextRunAt": None}
-    resumed = alice.data("""mutation($id: ID!) { resumeJob(id: $id) {
-        ... on Job { enabled nextRunAt } } }""", {"id": job.pk})["resumeJob"]
+    resumed = alice.data(
+        """mutation($id: ID!) { resumeJob(id: $id) {
+        ... on Job { enabled nextRunAt } } }""",
+        {"id": job.pk},
+    )["resumeJob"]
     assert resumed["enabled"] is True and resumed["nextRunAt"]
 
-    deleted = alice.data("""mutation($id: ID!) { deleteJob(id: $id) {
-        ... on DeletedJob { name } } }""", {"id": job.pk})["deleteJob"]
+    deleted = alice.data(
+        """mutation($id: ID!) { deleteJob(id: $id) {
+        ... on DeletedJob { name } } }""",
+        {"id": job.pk},
+    )["deleteJob"]
     assert deleted == {"name": "renamed"}
     assert not Job.objects.filter(pk=job.pk).exists()
 
@@ -76,15 +104,21 @@ def test_run_now_queues_a_manual_run_and_cancel_cancels_it(
     alice: Any, make_job: Any, user: Any
 ) -> None:
     job = make_job(owner=user)
-    run = alice.data("""mutation($id: ID!) { runJobNow(id: $id) {
-        ... on JobLog { id status trigger job { name } } } }""", {"id": job.pk})["runJobNow"]
+    run = alice.data(
+        """mutation($id: ID!) { runJobNow(id: $id) {
+        ... on JobLog { id status trigger job { name } } } }""",
+        {"id": job.pk},
+    )["runJobNow"]
     assert run["status"] == "QUEUED" and run["trigger"] == "MANUAL"
     assert run["job"]["name"] == job.name
     stored = JobLog.objects.get(job=job)
     assert stored.triggered_by == user
 
-    cancelled = alice.data("""mutation($id: ID!) { cancelRun(id: $id) {
-        ... on JobLog { status } } }""", {"id": run["id"]})["cancelRun"]
+    cancelled = alice.data(
+        """mutation($id: ID!) { cancelRun(id: $id) {
+        ... on JobLog { status } } }""",
+        {"id": run["id"]},
+    )["cancelRun"]
     assert cancelled == {"status": "CANCELLED"}
     stored.refresh_from_db()
     assert stored.status == JobLog.Status.CANCELLED

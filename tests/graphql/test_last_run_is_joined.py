@@ -39,15 +39,21 @@ def test_selecting_the_last_run_adds_no_query(alice: Any, make_job: Any, user: A
 
 
 def test_staff_see_the_last_run_of_everyone_s_jobs_and_users_only_their_own(
-    alice: Any, make_job: Any, user: Any, other_user: Any, staff_user: Any,
+    alice: Any,
+    make_job: Any,
+    user: Any,
+    other_user: Any,
+    staff_user: Any,
     client_for: Callable[[Any], Any],
 ) -> None:
     finished_job(make_job, user, "alice-job")
     finished_job(make_job, other_user, "bob-job")
     make_job(owner=other_user, name="bob-never-ran")
     staff = client_for(staff_user)
-    seen = {edge["node"]["name"]: edge["node"]["lastRun"]
-            for edge in staff.data(WITH_LAST_RUN)["jobs"]["edges"]}
+    seen = {
+        edge["node"]["name"]: edge["node"]["lastRun"]
+        for edge in staff.data(WITH_LAST_RUN)["jobs"]["edges"]
+    }
     assert seen["alice-job"]["status"] == seen["bob-job"]["status"] == "SUCCEEDED"
     assert seen["bob-never-ran"] is None
     own = alice.data(WITH_LAST_RUN)["jobs"]["edges"]

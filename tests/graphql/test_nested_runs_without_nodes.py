@@ -17,8 +17,10 @@ WITHOUT_NODES = {
     "named fragment": "...Runs",
 }
 FRAGMENT = " fragment Runs on Job { runs(first: 2) { totalCount } }"
-WITH_NODES = ("runs(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } "
-              "edges { cursor node { id } } }")
+WITH_NODES = (
+    "runs(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } "
+    "edges { cursor node { id } } }"
+)
 
 
 def page(selection: str) -> str:

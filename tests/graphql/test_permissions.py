@@ -21,8 +21,11 @@ OPERATIONS = [
 
 
 def mutate(client: Any, call: str, job_id: Any) -> dict[str, Any]:
-    answer = client.execute(f"""mutation($id: ID!) {{ result: {call} {{ __typename
-        ... on OperationInfo {{ messages {{ kind field message }} }} }} }}""", {"id": job_id})
+    answer = client.execute(
+        f"""mutation($id: ID!) {{ result: {call} {{ __typename
+        ... on OperationInfo {{ messages {{ kind field message }} }} }} }}""",
+        {"id": job_id},
+    )
     assert "errors" not in answer, answer
     return answer["data"]["result"]
 
@@ -35,7 +38,8 @@ def test_users_see_only_their_own_jobs_runs_and_logs(
     lifecycle.create_run(mine)
     bob_run = lifecycle.create_run(theirs)
     assert alice.data(JOBS)["jobs"] == {
-        "totalCount": 1, "edges": [{"node": {"name": "alice-job", "runs": {"totalCount": 1}}}]
+        "totalCount": 1,
+        "edges": [{"node": {"name": "alice-job", "runs": {"totalCount": 1}}}],
     }
     assert alice.data("{ jobLogs { totalCount } }")["jobLogs"]["totalCount"] == 1
     assert alice.data("query($id: ID!) { job(id: $id) { name } }", {"id": theirs.pk}) == {
@@ -93,8 +97,12 @@ def test_anonymous_callers_get_nothing(client_for: Any, make_job: Any, user: Any
     data = anonymous.data(
         "{ jobs { totalCount } jobLogs { totalCount } actions { name } me { id } }"
     )
-    assert data == {"jobs": {"totalCount": 0}, "jobLogs": {"totalCount": 0}, "actions": [],
-                    "me": None}
+    assert data == {
+        "jobs": {"totalCount": 0},
+        "jobLogs": {"totalCount": 0},
+        "actions": [],
+        "me": None,
+    }
     for call, _ in OPERATIONS:
         result = mutate(anonymous, call, job.pk)
         assert result["__typename"] == "OperationInfo"

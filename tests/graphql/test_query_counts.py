@@ -56,8 +56,11 @@ def test_a_jobs_nested_runs_are_limited_in_the_database_not_after_loading_them_a
     with CaptureQueriesContext(connection) as queries:
         data = alice.data(NESTED, {"n": 1})
     assert len(data["jobs"]["edges"][0]["node"]["runs"]["edges"]) == 5
-    runs_query = next(q["sql"] for q in queries.captured_queries if "thx_cron_joblog" in q["sql"]
-                      and "ROW_NUMBER" in q["sql"].upper())
+    runs_query = next(
+        q["sql"]
+        for q in queries.captured_queries
+        if "thx_cron_joblog" in q["sql"] and "ROW_NUMBER" in q["sql"].upper()
+    )
     # The optimizer's per-job window: each job's first 5 runs are all the rows fetched.
     assert "ROW_NUMBER" in runs_query.upper()
 

@@ -123,8 +123,12 @@ async def test_a_websocket_from_a_foreign_origin_is_refused(settings: Any, user:
     from thx_cron_graphql.asgi import application
 
     def communicator(origin: bytes) -> WebsocketCommunicator:
-        return WebsocketCommunicator(application, "/graphql", subprotocols=[
-            "graphql-transport-ws"], headers=[(b"host", b"testserver"), (b"origin", origin)])
+        return WebsocketCommunicator(
+            application,
+            "/graphql",
+            subprotocols=["graphql-transport-ws"],
+            headers=[(b"host", b"testserver"), (b"origin", origin)],
+        )
 
     foreign = communicator(b"https://evil.example")
     connected, _ = await foreign.connect(timeout=5)

@@ -22,7 +22,9 @@ async def connect(
 ) -> WebsocketCommunicator:
     """Open the socket and finish connection_init (with the token in its payload)."""
     communicator = WebsocketCommunicator(
-        application, "/graphql", subprotocols=[protocol],
+        application,
+        "/graphql",
+        subprotocols=[protocol],
         headers=[(b"host", b"testserver"), *(headers or [])],
     )
     connected, _ = await communicator.connect(timeout=5)
@@ -42,10 +44,13 @@ async def start(
     ack = await communicator.receive_json_from(timeout=5)
     assert ack["type"] == "connection_ack", ack
     kind = "subscribe" if protocol == "graphql-transport-ws" else "start"
-    await communicator.send_json_to({
-        "type": kind, "id": operation_id,
-        "payload": {"query": query, "variables": variables or {}},
-    })
+    await communicator.send_json_to(
+        {
+            "type": kind,
+            "id": operation_id,
+            "payload": {"query": query, "variables": variables or {}},
+        }
+    )
 
 
 async def receive_events(communicator: WebsocketCommunicator, count: int) -> list[dict[str, Any]]:

@@ -42,19 +42,23 @@ def test_a_created_rule_reads_back_with_masked_urls_to_its_owner_only(
 ) -> None:
     alice, bob = client_for(user), client_for(other_user)
     made = create(alice)
-    assert made["urls"] == ["mailto://bot:****@127.0.0.1:9/ops%40example.com?"
-                            + made["urls"][0].split("?", 1)[1]]
+    assert made["urls"] == [
+        "mailto://bot:****@127.0.0.1:9/ops%40example.com?" + made["urls"][0].split("?", 1)[1]
+    ]
     listing = alice.execute("{ notificationRules { edges { node { name urls } } } }")
     assert "hunter2" not in str(listing)
     assert listing["data"]["notificationRules"]["edges"][0]["node"]["name"] == "ops"
     theirs = bob.execute(
         "{ notificationRules { totalCount } notificationDeliveries { totalCount } }"
     )
-    assert theirs["data"] == {"notificationRules": {"totalCount": 0},
-                              "notificationDeliveries": {"totalCount": 0}}
+    assert theirs["data"] == {
+        "notificationRules": {"totalCount": 0},
+        "notificationDeliveries": {"totalCount": 0},
+    }
     denied = bob.execute(
-        'mutation($id: ID!) { deleteNotificationRule(id: $id) { ... on OperationInfo '
-        '{ messages { field message } } } }', {"id": made["id"]}
+        "mutation($id: ID!) { deleteNotificationRule(id: $id) { ... on OperationInfo "
+        "{ messages { field message } } } }",
+        {"id": made["id"]},
     )
     assert denied["data"]["deleteNotificationRule"]["messages"][0]["field"] == "id"
     assert NotificationRule.objects.count() == 1
@@ -80,8 +84,9 @@ def test_test_notification_rule_sends_a_message_and_reports_the_result(
     alice = client_for(user)
     rule = create(alice, urls=[webhook.url()])
     result = alice.execute(
-        'mutation($id: ID!) { testNotificationRule(id: $id) { ... on NotificationTestResult '
-        '{ ok error } } }', {"id": rule["id"]}
+        "mutation($id: ID!) { testNotificationRule(id: $id) { ... on NotificationTestResult "
+        "{ ok error } } }",
+        {"id": rule["id"]},
     )["data"]["testNotificationRule"]
     assert result == {"ok": True, "error": None}
     assert webhook.received[0].payload["title"] == "[thx-cron] test of rule ops"

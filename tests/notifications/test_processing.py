@@ -58,7 +58,8 @@ def test_throttling_reads_earlier_deliveries_from_the_database(
     finish(other)
     processing.process_new_events()  # …and a later one, as another process would make it
     assert list(rule.deliveries.values_list("job_id", flat=True).order_by("id")) == [
-        job.pk, other.pk
+        job.pk,
+        other.pk,
     ]
 
 
@@ -76,7 +77,9 @@ def test_users_only_hear_about_their_own_jobs(
 
 def test_rules_scoped_to_chosen_jobs_or_tags(make_rule: Any, make_job: Any, user: Any) -> None:
     chosen, tagged, other = (
-        make_job(owner=user), make_job(owner=user, tags=["etl"]), make_job(owner=user)
+        make_job(owner=user),
+        make_job(owner=user, tags=["etl"]),
+        make_job(owner=user),
     )
     by_job = make_rule(user, scope="jobs", jobs=[chosen])
     by_tag = make_rule(user, scope="tags", tags=["etl"])

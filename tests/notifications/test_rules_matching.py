@@ -11,8 +11,13 @@ T0 = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
 
 def event(kind: str = "failed", **fields: object) -> EventFacts:
     values: dict[str, object] = {
-        "id": 1, "kind": kind, "job_id": 10, "job_owner_id": 1, "job_tags": frozenset({"etl"}),
-        "occurred_at": T0, "consecutive_failures": 1 if kind == "failed" else 0,
+        "id": 1,
+        "kind": kind,
+        "job_id": 10,
+        "job_owner_id": 1,
+        "job_tags": frozenset({"etl"}),
+        "occurred_at": T0,
+        "consecutive_failures": 1 if kind == "failed" else 0,
     }
     values.update(fields)
     return EventFacts(**values)  # type: ignore[arg-type]
@@ -48,9 +53,7 @@ def test_the_first_success_after_failures_is_a_recovery() -> None:
 def test_a_rule_asking_for_successes_and_recoveries_gets_one_message_for_a_recovery() -> None:
     recovered = event("succeeded", previous_consecutive_failures=1)
     assert match(recovered, [rule({"succeeded", "recovered"})]) == [Match(7, "recovered")]
-    assert match(event("succeeded"), [rule({"succeeded", "recovered"})]) == [
-        Match(7, "succeeded")
-    ]
+    assert match(event("succeeded"), [rule({"succeeded", "recovered"})]) == [Match(7, "succeeded")]
 
 
 def test_failures_notify_only_from_the_nth_consecutive_one() -> None:

@@ -26,9 +26,7 @@ def test_a_new_rule_does_not_alert_on_failures_from_before_it_existed(
     assert list(rule.deliveries.values_list("event", flat=True)) == ["failed"]
 
 
-def test_without_rules_matching_moves_the_cursor_past_every_event(
-    make_job: Any, user: Any
-) -> None:
+def test_without_rules_matching_moves_the_cursor_past_every_event(make_job: Any, user: Any) -> None:
     job = make_job(owner=user)
     finish(job)
     finish(job)

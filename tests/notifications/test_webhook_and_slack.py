@@ -60,8 +60,13 @@ def test_slack_gets_exactly_the_request_apprise_sends_to_its_webhook(
     make_rule: Any, make_job: Any, user: Any
 ) -> None:
     responses.add(responses.POST, SLACK_HOOK, body="ok", status=200)
-    make_rule(user, urls=[SLACK], events=["failed"], title_template="{{ job.name }} failed",
-              body_template="{{ run.error }}")
+    make_rule(
+        user,
+        urls=[SLACK],
+        events=["failed"],
+        title_template="{{ job.name }} failed",
+        body_template="{{ run.error }}",
+    )
     finish(make_job(owner=user, name="billing"), error="card declined")
     [pk] = processing.process_new_events()
     assert delivery.send(pk) == Status.SENT

@@ -22,7 +22,9 @@ YEARLY = "0 0 1 1 *"
 def worker(tmp_path: Path) -> Any:
     # The worker reads the queue this process writes to (the test settings' cluster name).
     return thx_process(
-        ["worker"], sqlite_url(), log=tmp_path / "worker.log",
+        ["worker"],
+        sqlite_url(),
+        log=tmp_path / "worker.log",
         THX_CRON_QUEUE=settings.Q_CLUSTER["name"],
     )
 

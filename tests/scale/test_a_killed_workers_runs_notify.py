@@ -50,7 +50,11 @@ def test_the_lost_run_of_a_killed_worker_posts_its_alert_to_the_webhook(
         owner=user, name="lost runs", urls=[webhook.url()], events=["lost"]
     )
     job = make_job(
-        owner=user, name="long-report", action="demo.sleep", args=[120], cron=YEARLY,
+        owner=user,
+        name="long-report",
+        action="demo.sleep",
+        args=[120],
+        cron=YEARLY,
         timeout_seconds=300,
     )
     # Both workers read the queue this process writes to, and each runs a dispatcher.
