@@ -13,3 +13,6 @@ THX_CRON_HEARTBEAT_SECONDS = float(os.environ.get("THX_CRON_HEARTBEAT_SECONDS", 
 THX_CRON_LEASE_SECONDS = float(os.environ.get("THX_CRON_LEASE_SECONDS", "2"))
 THX_CRON_ALLOWED_COMMANDS = ["check"]
 Q_CLUSTER = {**Q_CLUSTER, "workers": int(os.environ.get("THX_CRON_WORKERS", "2"))}
+# The suite's receivers listen on loopback; a test that needs the default policy sets the variable.
+if "THX_CRON_OUTBOUND_ALLOWED_NETWORKS" not in os.environ:
+    THX_CRON_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]

@@ -86,3 +86,5 @@ THX_CRON_MAX_TIMEOUT = 300
 THX_CRON_HEARTBEAT_SECONDS = 0.2
 THX_CRON_LEASE_SECONDS = 2.0
 THX_CRON_ALLOWED_COMMANDS = ["check"]
+# The suite's receivers listen on loopback; tests of the address policy override this.
+THX_CRON_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import time
-import urllib.error
-import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.core import management
 
+from thx_cron import outbound
 from thx_cron.conf import thx_settings
 from thx_cron.registry import ActionError, Registry
 
@@ -21,7 +20,7 @@ class HttpStatusError(RuntimeError):
     """The called URL answered with an unexpected status."""
 
 
-def _check_http(url: str, method: str = "GET", **_: Any) -> None:
+def _check_form(url: str, method: str) -> str:
     parts = urlsplit(url) if isinstance(url, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise ActionError("args", "url must be an http:// or https:// URL.")
@@ -32,6 +31,14 @@ def _check_http(url: str, method: str = "GET", **_: Any) -> None:
         )
     if str(method).upper() not in HTTP_METHODS:
         raise ActionError("kwargs", f"method must be one of {', '.join(HTTP_METHODS)}.")
+    return parts.hostname
+
+
+def _check_http(url: str, method: str = "GET", **_: Any) -> None:
+    # Checked again on every run (DNS may change): this is for a field-named error when saved.
+    refused = outbound.refusal(_check_form(url, method))
+    if refused:
+        raise ActionError("args", f"url {refused}.")
 
 
 def http_request(
@@ -42,16 +49,18 @@ def http_request(
     timeout: float = 30.0,
     expect_status: int | None = None,
 ) -> dict[str, Any]:
-    """Call a URL and record the response status; fail on an error status."""
-    _check_http(url, method)
-    data = body.encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method.upper(), headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            status = response.status
-            text = response.read(4096).decode(errors="replace")
-    except urllib.error.HTTPError as exc:
-        status, text = exc.code, exc.read(4096).decode(errors="replace")
+    """Call a URL through the guarded outbound access point; fail on an error status."""
+    _check_form(url, method)
+    response = outbound.request(
+        method,
+        url,
+        headers=headers,
+        body=body.encode() if body is not None else None,
+        timeout=timeout,
+        max_bytes=4096,
+        allowed_hosts=thx_settings.HTTP_ALLOWED_HOSTS,
+    )
+    status, text = response.status, response.body.decode(errors="replace")
     print(f"{method.upper()} {url} -> {status}")
     ok = status == expect_status if expect_status is not None else 200 <= status < 400
     if not ok:

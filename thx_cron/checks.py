@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,37 @@ def _number(name: str, minimum: float) -> list[Error]:
             )
         ]
     return []
+
+
+def _outbound() -> list[Error]:
+    hosts = getattr(settings, "THX_CRON_OUTBOUND_ALLOWED_HOSTS", [])
+    errors = []
+    if not isinstance(hosts, list | tuple) or not all(isinstance(h, str) and h for h in hosts):
+        errors.append(
+            Error(
+                "THX_CRON_OUTBOUND_ALLOWED_HOSTS must be a list of host names, "
+                f"got {hosts!r}.",
+                id="thx_cron.E030",
+            )
+        )
+    networks = getattr(settings, "THX_CRON_OUTBOUND_ALLOWED_NETWORKS", [])
+    if not isinstance(networks, list | tuple):
+        networks = [networks]
+    for network in networks:
+        try:
+            ipaddress.ip_network(str(network).strip(), strict=False)
+            valid = isinstance(network, str)
+        except ValueError:
+            valid = False
+        if not valid:
+            errors.append(
+                Error(
+                    "THX_CRON_OUTBOUND_ALLOWED_NETWORKS must be a list of networks such as "
+                    f"'10.0.0.0/8' or '::1/128'; {network!r} is not one.",
+                    id="thx_cron.E031",
+                )
+            )
+    return errors
 
 
 @register()
@@ -73,6 +105,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
         value = getattr(settings, f"THX_CRON_{name}", DEFAULTS[name])
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             errors.append(Error(f"THX_CRON_{name} must be a list of strings.", id="thx_cron.E004"))
+    errors += _outbound()
     q_cluster = getattr(settings, "Q_CLUSTER", {})
     max_timeout = getattr(settings, "THX_CRON_MAX_TIMEOUT", DEFAULTS["MAX_TIMEOUT"])
     retry = q_cluster.get("retry") if isinstance(q_cluster, dict) else None

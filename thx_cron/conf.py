@@ -12,8 +12,13 @@ DEFAULTS: dict[str, Any] = {
     "DEMO_ACTIONS": False,
     # Management commands that the `thx_cron.call_command` action may run.
     "ALLOWED_COMMANDS": [],
-    # Hosts that `thx_cron.http_request` may call; empty means any.
+    # Hosts that `thx_cron.http_request` may call; empty means any (public) host.
     "HTTP_ALLOWED_HOSTS": [],
+    # Outbound requests (http_request, notification URLs) never reach loopback, private,
+    # link-local, reserved, multicast or unspecified addresses, except these host names
+    # (".example.org" includes its subdomains) and networks ("10.0.0.0/8", "::1/128").
+    "OUTBOUND_ALLOWED_HOSTS": [],
+    "OUTBOUND_ALLOWED_NETWORKS": [],
     # Captured output per run, in characters; head and tail are kept.
     "OUTPUT_LIMIT": 65_536,
     # Timeouts in seconds: the default for jobs without one, and the largest a job may set.
@@ -56,6 +61,14 @@ class _Settings:
         return getattr(settings, f"THX_CRON_{name}", DEFAULTS[name])
 
     # Typed accessors for the settings the code reads most; the checks validate their types.
+    @property
+    def OUTBOUND_ALLOWED_HOSTS(self) -> list[str]:  # noqa: N802
+        return list(self.__getattr__("OUTBOUND_ALLOWED_HOSTS") or [])
+
+    @property
+    def OUTBOUND_ALLOWED_NETWORKS(self) -> list[str]:  # noqa: N802
+        return list(self.__getattr__("OUTBOUND_ALLOWED_NETWORKS") or [])
+
     @property
     def OUTPUT_LIMIT(self) -> int:  # noqa: N802
         return int(self.__getattr__("OUTPUT_LIMIT"))

@@ -2,7 +2,8 @@
 
 DATABASE_URL (default: SQLite in the data dir), THX_CRON_REDIS_URL (optional: Redis broker and
 channel layer), THX_CRON_DATA_DIR, SECRET_KEY (default: generated once, kept in the data dir),
-DEBUG (default off), ALLOWED_HOSTS, THX_CRON_ALLOWED_ORIGINS, THX_CRON_WORKERS.
+DEBUG (default off), ALLOWED_HOSTS, THX_CRON_ALLOWED_ORIGINS, THX_CRON_WORKERS,
+THX_CRON_HTTP_ALLOWED_HOSTS, THX_CRON_OUTBOUND_ALLOWED_HOSTS, THX_CRON_OUTBOUND_ALLOWED_NETWORKS.
 """
 
 from __future__ import annotations
@@ -112,6 +113,11 @@ REDIS_URL = os.environ.get("THX_CRON_REDIS_URL", "")
 THX_CRON_DEMO_ACTIONS = _flag("THX_CRON_DEMO_ACTIONS", True)
 THX_CRON_ALLOWED_ORIGINS = _list("THX_CRON_ALLOWED_ORIGINS", "")
 THX_CRON_BASE_URL = os.environ.get("THX_CRON_BASE_URL", "http://127.0.0.1:8000")
+# Outbound requests: comma-separated hosts http_request may call (empty: any public host), and
+# the internal hosts and networks that http_request and notification URLs may reach.
+THX_CRON_HTTP_ALLOWED_HOSTS = _list("THX_CRON_HTTP_ALLOWED_HOSTS", "")
+THX_CRON_OUTBOUND_ALLOWED_HOSTS = _list("THX_CRON_OUTBOUND_ALLOWED_HOSTS", "")
+THX_CRON_OUTBOUND_ALLOWED_NETWORKS = _list("THX_CRON_OUTBOUND_ALLOWED_NETWORKS", "")
 _MAX_TIMEOUT = int(os.environ.get("THX_CRON_MAX_TIMEOUT", "86400"))
 THX_CRON_MAX_TIMEOUT = _MAX_TIMEOUT
 
