@@ -48,7 +48,8 @@ def send(delivery_id: int, now: datetime | None = None) -> str:
         except notifier.NotifyError as exc:
             errors.append(exc)
         except Exception as exc:  # an Apprise plugin bug must not leave the delivery claimed
-            errors.append(notifier.NotifyError(f"{notifier.mask(url)}: {exc!r}"))
+            text = notifier.mask_text(repr(exc), [url])
+            errors.append(notifier.NotifyError(f"{notifier.mask(url)}: {text}"))
         else:
             done.add(index)
     return _record(delivery, sorted(done), errors, now)

@@ -1,8 +1,20 @@
-"""The one access point to Apprise: validate, mask and send to notification URLs."""
+"""The one access point to Apprise: validate, mask and send to notification URLs.
+
+Sends obey the outbound address policy: the hosts a URL names are vetted when a rule is saved
+and again before each send, and every socket Apprise opens while sending is vetted at connect
+time (Apprise has no hook for its connections; `thx_cron.outbound.guarded` watches them).
+"""
 
 from __future__ import annotations
 
+import contextvars
+import logging
+from typing import Any
+
 import apprise
+
+from thx_cron import outbound
+from thx_cron_notifications import masking
 
 # Our event words -> Apprise's notification types (they pick icons and colours in chat tools).
 _TYPES = {
@@ -13,6 +25,10 @@ _TYPES = {
     "lost": apprise.NotifyType.FAILURE,
     "missed": apprise.NotifyType.WARNING,
 }
+# Services whose URL "host" is a domain or an id, not a machine they connect to.
+_HOST_IS_NOT_A_SERVER = frozenset(
+    {"NotifyMailgun", "NotifySendPulse", "NotifySMTP2Go", "NotifySparkPost", "NotifyWeChat"}
+)
 
 
 class NotifyError(Exception):
@@ -31,38 +47,101 @@ def _load(url: str) -> apprise.Apprise | None:
     return instance if instance.add(url) else None
 
 
+def _servers(plugin: Any) -> list[str]:
+    """Return the hosts `plugin` connects to that its URL names (not a SaaS' fixed API host)."""
+    smtp = getattr(plugin, "smtp_host", None)
+    if smtp:
+        return [str(smtp)]
+    if type(plugin).__name__ in _HOST_IS_NOT_A_SERVER:
+        return []
+    if "host" in getattr(plugin, "template_tokens", {}) and plugin.host:
+        return [str(plugin.host).strip("[]")]
+    return []
+
+
 def validate_url(url: object) -> str | None:
-    """Return why `url` is not a usable Apprise URL, or None when it is."""
+    """Return why `url` is not a usable Apprise URL or reaches a refused address, else None."""
     if not isinstance(url, str) or not url.strip():
         return "must be a non-empty string"
     if "://" not in url:
         return "is not a URL (expected scheme://…, for example mailto://, slack://, json://)"
-    if _load(url.strip()) is None:
+    instance = _load(url.strip())
+    if instance is None:
         return f"is not a valid Apprise URL for the scheme {url.split('://', 1)[0]!r}"
+    for host in _servers(instance[0]):
+        refused = outbound.refusal(host)
+        if refused:
+            return refused
     return None
 
 
+def _secrets(url: str, instance: apprise.Apprise | None) -> list[str]:
+    host_is_secret = instance is not None and not _servers(instance[0])
+    return masking.secrets_of(url, host_is_secret=host_is_secret)
+
+
 def mask(url: str) -> str:
-    """Return `url` with its secrets hidden, as Apprise's privacy mode prints it."""
+    """Return `url` with every secret hidden: Apprise's privacy mode, then masking's rules."""
     instance = _load(url)
     if instance is None:
-        return f"{url.split('://', 1)[0]}://****" if "://" in url else "****"
-    return str(instance[0].url(privacy=True))
+        return f"{url.split('://', 1)[0]}://{masking.HIDDEN}" if "://" in url else masking.HIDDEN
+    return masking.mask_url(str(instance[0].url(privacy=True)))
+
+
+def mask_text(text: str, urls: list[str]) -> str:
+    """Return `text` (an error, a log line) with the secrets of `urls` and any URL masked."""
+    secrets = [secret for url in urls for secret in _secrets(url, _load(url))]
+    return masking.scrub(text, sorted(set(secrets), key=len, reverse=True))
+
+
+# Apprise logs through the "apprise" logger while sending; its lines may quote a secret.
+_SENDING: contextvars.ContextVar[list[str]] = contextvars.ContextVar("thx_sending", default=[])
+
+
+class _ScrubApprise(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = _SENDING.get()
+        if secrets:
+            record.msg, record.args = masking.scrub(record.getMessage(), secrets), None
+        return True
+
+
+_SCRUBBER = _ScrubApprise()
 
 
 def send(url: str, title: str, body: str, kind: str, timeout: float) -> None:
-    """Send one message to `url`; raise NotifyError (with the masked URL) when it fails."""
+    """Send one message to `url`; raise NotifyError (with secrets masked) when it fails."""
     instance = _load(url)
     if instance is None:
         raise NotifyError(f"{mask(url)}: not a valid Apprise URL", permanent=True)
-    result = instance.notify(
-        body=body or title,
-        title=title,
-        notify_type=_TYPES.get(kind, apprise.NotifyType.INFO),
-        timeout=timeout,
-    )
+    shown = mask(url)
+    servers = _servers(instance[0])
+    try:
+        for host in servers:  # DNS may have changed since the rule was saved
+            outbound.vet(host)
+    except outbound.OutboundRefused as exc:
+        raise NotifyError(f"{shown}: {exc.message}", permanent=True) from None
+    except outbound.OutboundError as exc:
+        raise NotifyError(f"{shown}: {exc}") from None
+    secrets = _secrets(url, instance)
+    apprise_logger = logging.getLogger("apprise")
+    if _SCRUBBER not in apprise_logger.filters:
+        apprise_logger.addFilter(_SCRUBBER)
+    sending = _SENDING.set(secrets)
+    try:
+        with outbound.guarded(allowed_hosts=servers) as refused:
+            result = instance.notify(
+                body=body or title,
+                title=title,
+                notify_type=_TYPES.get(kind, apprise.NotifyType.INFO),
+                timeout=timeout,
+            )
+    finally:
+        _SENDING.reset(sending)
+    if refused:
+        raise NotifyError(f"{shown}: {refused[0]}", permanent=True)
     if not result:
-        raise NotifyError(f"{mask(url)}: {_reason(result)}")
+        raise NotifyError(f"{shown}: {masking.scrub(_reason(result), secrets)}")
 
 
 def _reason(result: object) -> str:
