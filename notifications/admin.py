@@ -1,4 +1,5 @@
-"""Django admin for notification rules (URLs write-only, shown masked) and read-only deliveries."""
+"""Django admin for notification rules (URLs write-only, shown masked) and read-only deliveries
+(errors shown masked)."""
 
 from __future__ import annotations
 
@@ -118,6 +119,13 @@ class NotificationDeliveryAdmin(admin.ModelAdmin):
     list_filter = ("status", "event")
     search_fields = ("rule__name", "title")
     list_select_related = ("rule", "job", "run")
+    # The stored error is shown through the masking rules only.
+    exclude = ("last_error",)
+    readonly_fields = ("masked_error",)
+
+    @admin.display(description="last error")
+    def masked_error(self, delivery: NotificationDelivery) -> str:
+        return delivery.masked_error or "-"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

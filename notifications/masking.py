@@ -76,8 +76,8 @@ def secrets_of(url: str, host_is_secret: bool = False) -> list[str]:
     try:
         parts = urlsplit(url)
     except ValueError:
-        return [url]
-    found = [url]
+        return []
+    found: list[str] = []
     userinfo, at, _ = parts.netloc.rpartition("@")
     if at:
         user, has_password, password = userinfo.partition(":")
@@ -95,6 +95,7 @@ def secrets_of(url: str, host_is_secret: bool = False) -> list[str]:
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     """Return `text` with the given secrets and every URL in it masked."""
+    text = _URL.sub(lambda match: mask_url(match.group(0)), text)
     for secret in secrets:
         text = text.replace(secret, HIDDEN)
-    return _URL.sub(lambda match: mask_url(match.group(0)), text)
+    return text

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import apprise
@@ -40,11 +42,39 @@ class NotifyError(Exception):
         self.permanent = permanent
 
 
+# Apprise logs through the "apprise" logger (the URLs it loads, what it sends, its errors);
+# every line is masked, with the secrets of the URL in hand while we call it.
+_SECRETS: contextvars.ContextVar[list[str]] = contextvars.ContextVar("thx_secrets", default=[])
+
+
+class _MaskAppriseLog(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = masking.scrub(record.getMessage(), _SECRETS.get())
+        record.args = None
+        return True
+
+
+_MASK_LOG = _MaskAppriseLog()
+
+
+@contextmanager
+def _masking_log(secrets: list[str]) -> Iterator[None]:
+    apprise_logger = logging.getLogger("apprise")
+    if _MASK_LOG not in apprise_logger.filters:
+        apprise_logger.addFilter(_MASK_LOG)
+    token = _SECRETS.set(secrets)
+    try:
+        yield
+    finally:
+        _SECRETS.reset(token)
+
+
 def _load(url: str) -> apprise.Apprise | None:
     # A fresh instance per call: Apprise throttles per instance, so sharing one would make one
     # slow service delay the sends of others.
     instance = apprise.Apprise()
-    return instance if instance.add(url) else None
+    with _masking_log(masking.secrets_of(url)):
+        return instance if instance.add(url) else None
 
 
 def _servers(plugin: Any) -> list[str]:
@@ -94,21 +124,6 @@ def mask_text(text: str, urls: list[str]) -> str:
     return masking.scrub(text, sorted(set(secrets), key=len, reverse=True))
 
 
-# Apprise logs through the "apprise" logger while sending; its lines may quote a secret.
-_SENDING: contextvars.ContextVar[list[str]] = contextvars.ContextVar("thx_sending", default=[])
-
-
-class _ScrubApprise(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        secrets = _SENDING.get()
-        if secrets:
-            record.msg, record.args = masking.scrub(record.getMessage(), secrets), None
-        return True
-
-
-_SCRUBBER = _ScrubApprise()
-
-
 def send(url: str, title: str, body: str, kind: str, timeout: float) -> None:
     """Send one message to `url`; raise NotifyError (with secrets masked) when it fails."""
     instance = _load(url)
@@ -124,20 +139,13 @@ def send(url: str, title: str, body: str, kind: str, timeout: float) -> None:
     except outbound.OutboundError as exc:
         raise NotifyError(f"{shown}: {exc}") from None
     secrets = _secrets(url, instance)
-    apprise_logger = logging.getLogger("apprise")
-    if _SCRUBBER not in apprise_logger.filters:
-        apprise_logger.addFilter(_SCRUBBER)
-    sending = _SENDING.set(secrets)
-    try:
-        with outbound.guarded(allowed_hosts=servers) as refused:
-            result = instance.notify(
-                body=body or title,
-                title=title,
-                notify_type=_TYPES.get(kind, apprise.NotifyType.INFO),
-                timeout=timeout,
-            )
-    finally:
-        _SENDING.reset(sending)
+    with _masking_log(secrets), outbound.guarded(allowed_hosts=servers) as refused:
+        result = instance.notify(
+            body=body or title,
+            title=title,
+            notify_type=_TYPES.get(kind, apprise.NotifyType.INFO),
+            timeout=timeout,
+        )
     if refused:
         raise NotifyError(f"{shown}: {refused[0]}", permanent=True)
     if not result:

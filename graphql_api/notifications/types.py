@@ -52,7 +52,15 @@ class NotificationDeliveryType(relay.Node):
     title: str
     body: str
     attempts: int
-    last_error: str
+
+    @strawberry_django.field(
+        only=["last_error", "rule__urls"],
+        select_related=["rule"],
+        description="Why the last attempt failed, with every secret masked.",
+    )
+    def last_error(self, root: NotificationDelivery) -> str:
+        return root.masked_error
+
     occurred_at: datetime
     created_at: datetime
     last_attempt_at: datetime | None

@@ -89,5 +89,13 @@ class NotificationDelivery(models.Model):
 
     rule_id: int
 
+    @property
+    def masked_error(self) -> str:
+        """The last error with every secret of the rule's URLs masked (rows from before the
+        masking rules included)."""
+        from thx_cron_notifications import notifier
+
+        return notifier.mask_text(self.last_error, list(self.rule.urls or []))
+
     def __str__(self) -> str:
         return f"delivery {self.pk} {self.event} ({self.status})"

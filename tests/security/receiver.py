@@ -28,7 +28,10 @@ class Receiver:
                     self.send_header("Location", owner.redirect_to)
                 self.send_header("Content-Length", str(len(owner.body)))
                 self.end_headers()
-                self.wfile.write(owner.body)
+                try:
+                    self.wfile.write(owner.body)
+                except ConnectionError:
+                    pass  # the client read what it wanted and hung up
 
             do_GET = do_POST = do_PUT = _answer  # noqa: N815
 
