@@ -137,7 +137,7 @@ def _deliveries_for(event: JobEvent) -> list[int]:
             source_event_id=event.pk,
             event=found.event,
             occurred_at=event.occurred_at,
-            title=rendering.render(rule.title_template, context),
+            title=rendering.render(rule.title_template, context, rendering.MAX_TITLE),
             body=rendering.render(rule.body_template, context),
         )
         made.append(delivery.pk)

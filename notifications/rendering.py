@@ -6,7 +6,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Engine, TemplateSyntaxError
+
+from thx_cron_notifications.template_limits import BoundedContext, RenderLimitExceeded
 
 DEFAULT_TITLE = "[thx-cron] {{ job.name }}: {{ event }}"
 DEFAULT_BODY = (
@@ -22,6 +24,10 @@ DEFAULT_BODY = (
     "{{ link }}"
 )
 MAX_TEMPLATE = 10_000
+# The longest rendered title and body; longer ones are cut, ending with TRUNCATED.
+MAX_TITLE = 1_000
+MAX_BODY = 10_000
+TRUNCATED = "… [truncated]"
 # Fields a template may use; the README lists them for users.
 SAMPLE_CONTEXT: dict[str, Any] = {
     "event": "failed",
@@ -52,27 +58,42 @@ class InvalidTemplate(Exception):
 @lru_cache(maxsize=1)
 def _engine() -> Engine:
     # Plain text goes to email, chat and JSON: HTML escaping would garble names and errors.
-    return Engine(autoescape=False)
+    # The bounded library replaces the built-in filters and tags that could build huge texts.
+    return Engine(autoescape=False, builtins=["thx_cron_notifications.template_limits"])
 
 
-def validate(source: str) -> None:
-    """Raise InvalidTemplate when `source` does not compile or render."""
+def validate(source: str, limit: int = MAX_BODY) -> None:
+    """Raise InvalidTemplate when `source` does not compile, or its rendering with the sample
+    fields fails, exceeds `limit` characters or takes too much work."""
     if len(source) > MAX_TEMPLATE:
         raise InvalidTemplate(f"is longer than {MAX_TEMPLATE} characters")
     try:
-        _engine().from_string(source).render(Context(SAMPLE_CONTEXT))
+        text = _engine().from_string(source).render(BoundedContext(SAMPLE_CONTEXT))
     except TemplateSyntaxError as exc:
         raise InvalidTemplate(f"is not a valid template: {exc}") from exc
+    except RenderLimitExceeded as exc:
+        raise InvalidTemplate(f"renders too much: {exc}") from exc
     except Exception as exc:  # a filter may raise on the sample values
         raise InvalidTemplate(f"cannot be rendered: {exc}") from exc
+    if len(text.strip()) > limit:
+        raise InvalidTemplate(f"renders more than {limit} characters with sample values")
 
 
-def render(source: str, context: dict[str, Any]) -> str:
-    """Render `source` with `context`; a broken template yields a note, never an exception."""
+def truncate(text: str, limit: int) -> str:
+    """Return `text` cut to at most `limit` characters, marked when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - len(TRUNCATED), 0)] + TRUNCATED
+
+
+def render(source: str, context: dict[str, Any], limit: int = MAX_BODY) -> str:
+    """Render `source` with `context`, at most `limit` characters; a broken template yields a
+    note, never an exception."""
     try:
-        return _engine().from_string(source).render(Context(context)).strip()
+        text = _engine().from_string(source).render(BoundedContext(context)).strip()
     except Exception as exc:  # a notification must still go out if a template breaks later
-        return f"(template error: {exc})"
+        text = f"(template error: {exc})"
+    return truncate(text, limit)
 
 
 def _instant(value: datetime | None) -> str:

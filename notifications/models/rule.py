@@ -159,9 +159,12 @@ def validation_errors(rule: NotificationRule) -> list[tuple[str, str]]:
         errors.append(("tags", "A rule scoped to tags needs at least one tag."))
     if rule.min_consecutive_failures is not None and rule.min_consecutive_failures < 1:
         errors.append(("min_consecutive_failures", "Must be at least 1."))
-    for name in ("title_template", "body_template"):
+    for name, limit in (
+        ("title_template", rendering.MAX_TITLE),
+        ("body_template", rendering.MAX_BODY),
+    ):
         try:
-            rendering.validate(getattr(rule, name) or "")
+            rendering.validate(getattr(rule, name) or "", limit)
         except rendering.InvalidTemplate as exc:
             errors.append((name, f"The template {exc.message}."))
     if not (rule.title_template or "").strip() and not (rule.body_template or "").strip():

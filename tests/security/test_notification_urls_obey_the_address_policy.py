@@ -44,7 +44,9 @@ def _target(scheme: str, host: str, port: int) -> str:
 def test_a_rule_naming_an_internal_address_is_refused_when_saved(
     scheme: str, host: str, user: Any
 ) -> None:
-    rule = NotificationRule(owner=user, name="r", urls=[_target(scheme, host, 9)], events=["failed"])
+    rule = NotificationRule(
+        owner=user, name="r", urls=[_target(scheme, host, 9)], events=["failed"]
+    )
     with pytest.raises(ValidationError) as caught:
         rule.full_clean(exclude=["jobs"])
     [message] = caught.value.message_dict["urls"]
