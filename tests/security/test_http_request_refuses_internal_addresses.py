@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+from typing import Any
+
 import pytest
 from django.test import override_settings
 
@@ -84,3 +87,26 @@ def test_a_large_answer_is_read_only_up_to_the_bound(receiver: Receiver) -> None
     response = outbound.request("GET", receiver.url(), max_bytes=10_000)
     assert response.status == 200 and len(response.body) == 10_000
     assert len(http_request(receiver.url())["body"]) == 4096
+
+
+@override_settings(
+    THX_CRON_OUTBOUND_ALLOWED_HOSTS=[], THX_CRON_OUTBOUND_ALLOWED_NETWORKS=["127.0.0.1/32"]
+)
+def test_the_request_goes_to_the_address_that_was_vetted(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DNS is the edge of the world: a name that answers an allowed address once, then a
+    # refused one (DNS rebinding). The request must not resolve the name a second time.
+    asked: list[str] = []
+    real = socket.getaddrinfo
+
+    def rebinding(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "rebind.test":
+            asked.append(host)
+            address = "127.0.0.1" if len(asked) == 1 else "169.254.169.254"
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port or 80))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    assert http_request(receiver.url(host="rebind.test"))["status"] == 200
+    assert receiver.paths == ["/"] and asked == ["rebind.test"]
