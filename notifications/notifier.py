@@ -44,7 +44,9 @@ class NotifyError(Exception):
 
 # Apprise logs through the "apprise" logger (the URLs it loads, what it sends, its errors);
 # every line is masked, with the secrets of the URL in hand while we call it.
-_SECRETS: contextvars.ContextVar[list[str]] = contextvars.ContextVar("thx_secrets", default=[])
+_SECRETS: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "thx_secrets", default=()
+)
 
 
 class _MaskAppriseLog(logging.Filter):
@@ -62,7 +64,7 @@ def _masking_log(secrets: list[str]) -> Iterator[None]:
     apprise_logger = logging.getLogger("apprise")
     if _MASK_LOG not in apprise_logger.filters:
         apprise_logger.addFilter(_MASK_LOG)
-    token = _SECRETS.set(secrets)
+    token = _SECRETS.set(tuple(secrets))
     try:
         yield
     finally:

@@ -138,11 +138,11 @@ class BoundedContext(Context):
         if self.steps % 256 == 0 and time.monotonic() > self.deadline:
             raise RenderLimitExceeded(f"rendering takes longer than {MAX_SECONDS:g} s")
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: Any) -> Any:
         self._step()
         return super().__getitem__(key)
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: Any, value: Any) -> None:
         self._step()
         super().__setitem__(key, _refuse_long(value, f"the value of {key!r}"))
 

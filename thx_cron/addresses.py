@@ -95,7 +95,7 @@ class AddressPolicy:
         return reason
 
     def check(self, host: str, addresses: Iterable[IPAddress]) -> str | None:
-        """Return why `host` (resolved to `addresses`) is refused, or None when it may be reached."""
+        """Return why `host` (resolved to `addresses`) is refused, or None if it may be reached."""
         if self.allows_host(host):
             return None
         for address in addresses:

@@ -30,8 +30,7 @@ def _outbound() -> list[Error]:
     if not isinstance(hosts, list | tuple) or not all(isinstance(h, str) and h for h in hosts):
         errors.append(
             Error(
-                "THX_CRON_OUTBOUND_ALLOWED_HOSTS must be a list of host names, "
-                f"got {hosts!r}.",
+                f"THX_CRON_OUTBOUND_ALLOWED_HOSTS must be a list of host names, got {hosts!r}.",
                 id="thx_cron.E030",
             )
         )

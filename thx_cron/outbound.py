@@ -226,7 +226,8 @@ def request(
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         netloc = parts.netloc.rsplit("@", 1)[-1]
         remaining = max(deadline - time.monotonic(), 0.001)
-        with guarded(addresses=[address]), _pool(parts.scheme, host, address, port, remaining) as pool:
+        pool = _pool(parts.scheme, host, address, port, remaining)
+        with guarded(addresses=[address]), pool:
             try:
                 response = pool.urlopen(
                     method,

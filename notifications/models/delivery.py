@@ -89,6 +89,9 @@ class NotificationDelivery(models.Model):
 
     rule_id: int
 
+    def __str__(self) -> str:
+        return f"delivery {self.pk} {self.event} ({self.status})"
+
     @property
     def masked_error(self) -> str:
         """The last error with every secret of the rule's URLs masked (rows from before the
@@ -96,6 +99,3 @@ class NotificationDelivery(models.Model):
         from thx_cron_notifications import notifier
 
         return notifier.mask_text(self.last_error, list(self.rule.urls or []))
-
-    def __str__(self) -> str:
-        return f"delivery {self.pk} {self.event} ({self.status})"

@@ -14,7 +14,6 @@ from thx_cron import outbound
 from thx_cron.builtin_actions import http_request
 from thx_cron.registry import ActionError, validate_call
 
-
 ONLY_LOOPBACK_BY_NAME = override_settings(
     THX_CRON_OUTBOUND_ALLOWED_HOSTS=["127.0.0.1"], THX_CRON_OUTBOUND_ALLOWED_NETWORKS=[]
 )
