@@ -11,6 +11,7 @@ import contextvars
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import apprise
@@ -112,6 +113,7 @@ def _secrets(url: str, instance: apprise.Apprise | None) -> list[str]:
     return masking.secrets_of(url, host_is_secret=host_is_secret)
 
 
+@lru_cache(maxsize=256)  # pages of rules and deliveries mask the same few URLs again and again
 def mask(url: str) -> str:
     """Return `url` with every secret hidden: Apprise's privacy mode, then masking's rules."""
     instance = _load(url)
@@ -120,10 +122,17 @@ def mask(url: str) -> str:
     return masking.mask_url(str(instance[0].url(privacy=True)))
 
 
+@lru_cache(maxsize=256)
+def _secrets_of(url: str) -> tuple[str, ...]:
+    return tuple(_secrets(url, _load(url)))
+
+
 def mask_text(text: str, urls: list[str]) -> str:
     """Return `text` (an error, a log line) with the secrets of `urls` and any URL masked."""
-    secrets = [secret for url in urls for secret in _secrets(url, _load(url))]
-    return masking.scrub(text, sorted(set(secrets), key=len, reverse=True))
+    if not text:
+        return text
+    secrets = {secret for url in urls for secret in _secrets_of(url)}
+    return masking.scrub(text, sorted(secrets, key=len, reverse=True))
 
 
 def send(url: str, title: str, body: str, kind: str, timeout: float) -> None:
