@@ -196,6 +196,54 @@ def _read(response: Any, limit: int, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
+@dataclass
+class _Call:
+    method: str
+    target: str
+    body: bytes | None
+    headers: dict[str, str]
+
+
+def _send(
+    call: _Call,
+    scheme: str,
+    host: str,
+    port: int,
+    addresses: list[IPAddress],
+    max_bytes: int,
+    deadline: float,
+) -> tuple[int, str | None, bytes]:
+    """Send `call` to the first vetted address that accepts a connection; return the status,
+    the redirect location (or None) and the body read."""
+    for index, address in enumerate(addresses):
+        remaining = max(deadline - time.monotonic(), 0.001)
+        pool = _pool(scheme, host, address, port, remaining)
+        with guarded(addresses=[address]), pool:
+            try:
+                response = pool.urlopen(
+                    call.method,
+                    call.target,
+                    body=call.body,
+                    headers=call.headers,
+                    redirect=False,
+                    preload_content=False,
+                    timeout=urllib3.Timeout(connect=remaining, read=remaining),
+                )
+            except urllib3.exceptions.NewConnectionError as exc:
+                if index + 1 < len(addresses):
+                    continue  # the next address of the name may answer (IPv6 then IPv4)
+                raise OutboundError(f"{call.method} {host}: cannot connect") from exc
+            except urllib3.exceptions.HTTPError as exc:
+                raise OutboundError(f"{call.method} {host}: {exc.__class__.__name__}") from exc
+            try:
+                location = response.get_redirect_location() or None
+                data = b"" if location else _read(response, max_bytes, deadline)
+                return response.status, location, data
+            finally:
+                response.release_conn()
+    raise OutboundError(f"host {host!r} has no address")
+
+
 def request(
     method: str,
     url: str,
@@ -222,35 +270,17 @@ def request(
         if only and host.lower() not in only:
             raise OutboundRefused(f"host {host!r} is not in THX_CRON_HTTP_ALLOWED_HOSTS")
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        address = vet(host, port, rules)[0]
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        netloc = parts.netloc.rsplit("@", 1)[-1]
-        remaining = max(deadline - time.monotonic(), 0.001)
-        pool = _pool(parts.scheme, host, address, port, remaining)
-        with guarded(addresses=[address]), pool:
-            try:
-                response = pool.urlopen(
-                    method,
-                    target,
-                    body=body,
-                    headers={**headers, "Host": netloc},
-                    redirect=False,
-                    preload_content=False,
-                    timeout=urllib3.Timeout(connect=remaining, read=remaining),
-                )
-            except urllib3.exceptions.HTTPError as exc:
-                raise OutboundError(f"{method} {host}: {exc.__class__.__name__}") from exc
-            try:
-                location = response.get_redirect_location()
-                if not location:
-                    data = _read(response, max_bytes, deadline)
-                    return Response(url, response.status, data)
-            finally:
-                response.release_conn()
+        call = _Call(method, target, body, {**headers, "Host": parts.netloc.rsplit("@", 1)[-1]})
+        status, location, data = _send(
+            call, parts.scheme, host, port, vet(host, port, rules), max_bytes, deadline
+        )
+        if location is None:
+            return Response(url, status, data)
         following = urljoin(url, location)
         if urlsplit(following).hostname != host:
             headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
-        if response.status in (301, 302, 303) and method not in ("GET", "HEAD"):
+        if status in (301, 302, 303) and method not in ("GET", "HEAD"):
             method, body = "GET", None
         url = following
     raise OutboundError(f"more than {MAX_REDIRECTS} redirects")
