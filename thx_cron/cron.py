@@ -52,7 +52,10 @@ _FIELDS = (
 _MONTH, _DOM, _DOW = 3, 2, 4
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-_NAMES = {_MONTH: {n: i + 1 for i, n in enumerate(_MONTHS)}, _DOW: {n: i for i, n in enumerate(_WEEKDAYS)}}
+_NAMES = {
+    _MONTH: {name: number + 1 for number, name in enumerate(_MONTHS)},
+    _DOW: {name: number for number, name in enumerate(_WEEKDAYS)},
+}
 _DIGITS = re.compile(r"[0-9]+")
 _HASHED = re.compile(r"[hr](\(.*\))?(/.*)?")
 _NTH = re.compile(r"([0-9a-z]+)#([0-9]+)")
@@ -139,9 +142,7 @@ def _compile(text: str, parsed: list[_Field], *, day_or: bool) -> CronExpression
         dom_filter = None if _full(dom, _DOM) else dom.values
         pairs += [(special, "*", ("weekday", dow_filter)) for special in dom.specials]
         pairs += [("*", special, ("day", dom_filter)) for special in dow.specials]
-    streams = tuple(
-        Stream.build(common, day, weekday, limit) for day, weekday, limit in pairs if day and weekday
-    )
+    streams = tuple(Stream.build(common, day, weekday, limit) for day, weekday, limit in pairs)
     return compile_streams(
         text,
         streams,
@@ -206,7 +207,8 @@ def _plain(item: str, index: int) -> set[int]:
     step = 1
     if slash:
         span = high - low + 1
-        if not _DIGITS.fullmatch(step_text) or len(step_text) > _MAX_DIGITS or not 1 <= int(step_text) <= span:
+        digits = _DIGITS.fullmatch(step_text) and len(step_text) <= _MAX_DIGITS
+        if not digits or not 1 <= int(step_text) <= span:
             raise CronError(
                 f"step '{_show(step_text)}' in the {name} field must be a whole number "
                 f"from 1 to {span}"
@@ -246,7 +248,8 @@ def _number(token: str, index: int) -> int:
     if not _DIGITS.fullmatch(token):
         raise CronError(f"'{_show(token)}' is not a valid value in the {name} field")
     if len(token) > _MAX_DIGITS or not low <= int(token) <= high:
-        raise CronError(f"{_show(token.lstrip('0') or '0')} is out of range {low}-{high} in the {name} field")
+        shown = _show(token.lstrip("0") or "0")
+        raise CronError(f"{shown} is out of range {low}-{high} in the {name} field")
     return int(token)
 
 

@@ -45,7 +45,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from thx_cron.cron import CronError, CronExpression, calendar_expression, describe_cron, parse_cron
 from thx_cron.cron_walls import walls
-from thx_cron.instants import BEYOND, EARLIEST, clamp, is_naive, range_error, wall_to_instant
+from thx_cron.instants import BEYOND, clamp, is_naive, range_error, wall_to_instant
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TICK = timedelta(microseconds=1)
