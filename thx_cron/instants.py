@@ -44,7 +44,7 @@ def range_error(value: datetime) -> str | None:
             inside = EARLIEST <= value < BEYOND
         except OverflowError:  # an offset pushed year 1 or 9999 past what datetime holds
             inside = False
-    return None if inside else f"must be between {RANGE_TEXT}"
+    return None if inside else f"must be from {RANGE_TEXT}"
 
 
 def clamp(value: datetime) -> datetime:
