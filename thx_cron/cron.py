@@ -21,9 +21,8 @@ from calendar import isleap
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cron_descriptor import ExpressionDescriptor, Options
-
 from thx_cron.cron_walls import CronExpression, Stream, compile_streams
+from thx_cron.cron_words import describe_cron
 from thx_cron.instants import FIRST_YEAR, LAST_YEAR
 
 __all__ = ["CronError", "CronExpression", "calendar_expression", "describe_cron", "parse_cron"]
@@ -128,6 +127,7 @@ def _compile(text: str, parsed: list[_Field], *, day_or: bool) -> CronExpression
     seconds = parsed[5] if len(parsed) > 5 else None
     years = parsed[6].values if len(parsed) > 6 and not _full(parsed[6], 6) else None
     common = (_text(minute, 0), _text(hour, 1), _text(month, _MONTH), _seconds_text(seconds))
+    pairs: list[tuple[str, str, tuple[str, frozenset[int] | None] | None]]
     if day_or:
         # Either field may match: one stream per side (and per special), the other side "*".
         pairs = [(_list(dom.values, _DOM), "*", None)] if dom.values else []
@@ -320,28 +320,3 @@ def calendar_expression(
     parsed = [_field(text, index) for index, text in enumerate(fields)]
     # Calendar fields always AND a day with a weekday.
     return _compile(" ".join(fields), parsed, day_or=False)
-
-
-def describe_cron(text: str) -> str:
-    """Return an English description of an expression in croniter's syntax; never raises."""
-    try:
-        fields = text.upper().split()
-        seconds = fields[5] if len(fields) > 5 else "0"
-        year = fields[6] if len(fields) > 6 else "*"
-        # cron-descriptor reads Quartz order (seconds first, year last), "last Friday" as 5L.
-        weekday = re.sub(r"(^|,)L([0-7])(?=,|$)", r"\1\2L", fields[4])
-        quartz = " ".join([seconds, *fields[:4], weekday, year])
-        return str(ExpressionDescriptor(quartz, _english()).get_description())
-    except Exception:  # a preview must not fail for want of words
-        return f"cron '{text}'"
-
-
-def _english() -> Options:
-    """Return cron-descriptor options for English with AM/PM, whatever the host's locale."""
-    try:
-        return Options(locale_code="en_US", use_24hour_time_format=False)
-    except TypeError:  # cron-descriptor 1.x takes no arguments (the project allows >= 1.4)
-        options = Options()
-        options.locale_code = "en_US"
-        options.use_24hour_time_format = False
-        return options
