@@ -6,8 +6,10 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
+from django.core.exceptions import ValidationError
 from strawberry.scalars import JSON
 
+from thx_cron.instants import RANGE_TEXT, is_naive, range_error, wall_to_instant
 from thx_cron.models import Job
 from thx_cron.schedule import InvalidSchedule, parse_timezone
 from thx_cron_graphql.types import MisfirePolicy, OverlapPolicy
@@ -34,7 +36,11 @@ class ScheduleInput:
     calendar: CalendarInput | None = strawberry.UNSET
     every: EveryInput | None = strawberry.UNSET
     at: datetime | None = strawberry.field(
-        default=strawberry.UNSET, description="An instant; without an offset, in the job's zone."
+        default=strawberry.UNSET,
+        description=(
+            "An instant; without an offset, wall-clock time in the job's zone (a time the clock "
+            f"skips means the jump, a repeated one its first pass). Between {RANGE_TEXT}."
+        ),
     )
 
 
@@ -155,10 +161,29 @@ def schedule_values(schedule: ScheduleInput, timezone: str) -> dict[str, Any]:
 
 
 def _aware(at: Any, timezone: str) -> Any:
-    # A wall-clock instant means that time in the job's zone; an unknown zone is reported later.
-    if not isinstance(at, datetime) or at.tzinfo is not None:
+    """A naive `at` as the instant it means in the job's zone (thx_cron.instants' one rule).
+
+    An unknown zone or an out-of-range time is left as it is, for validation to name.
+    """
+    if not isinstance(at, datetime) or not is_naive(at) or range_error(at) is not None:
         return at
     try:
-        return at.replace(tzinfo=parse_timezone(timezone))
+        return wall_to_instant(at, parse_timezone(timezone))
     except InvalidSchedule:
-        return at.replace(tzinfo=parse_timezone("UTC"))
+        return at
+
+
+def instant_input(value: datetime, timezone: str, field: str) -> datetime:
+    """Return datetime input `value` as an aware instant, raising ValidationError on `field`.
+
+    Naive means wall-clock time in `timezone` (or UTC when that zone is unknown).
+    """
+    if (problem := range_error(value)) is not None:
+        raise ValidationError({field: f"{field} {problem}."})
+    if not is_naive(value):
+        return value
+    try:
+        zone = parse_timezone(timezone)
+    except InvalidSchedule:
+        zone = parse_timezone("UTC")
+    return wall_to_instant(value, zone)

@@ -19,7 +19,7 @@ from thx_cron_graphql.connections import ListConnection
 from thx_cron_graphql.errors import operation_info
 from thx_cron_graphql.filters import JobFilter, JobLogFilter, JobLogOrder, JobOrder
 from thx_cron_graphql.ids import decode_id
-from thx_cron_graphql.inputs import FIELD_PATHS, ScheduleInput, schedule_values
+from thx_cron_graphql.inputs import FIELD_PATHS, ScheduleInput, instant_input, schedule_values
 from thx_cron_graphql.permissions import Info, current_user
 from thx_cron_graphql.types import (
     Action,
@@ -116,8 +116,8 @@ def _preview(
         at=values["run_at"],
     )
     now = django_timezone.now()
-    if after is not None and after.tzinfo is None:
-        after = after.replace(tzinfo=_zone_or_utc(timezone))
+    if after is not None:
+        after = instant_input(after, timezone, "after")
     # Intervals are anchored at the job's creation; a preview's job would be created now.
     start = now if spec.kind == Job.ScheduleKind.INTERVAL else None
     preview = Schedule(spec=spec, timezone=timezone, start_at=start)
@@ -135,10 +135,3 @@ def _preview(
     return SchedulePreview(
         occurrences=[moment.astimezone(zone) for moment in occurrences], description=description
     )
-
-
-def _zone_or_utc(name: str) -> Any:
-    try:
-        return parse_timezone(name)
-    except InvalidSchedule:
-        return parse_timezone("UTC")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from cron_descriptor import Options
 
-from thx_cron import cron as cron_module
+from thx_cron import cron_words as cron_module
 from thx_cron.schedule import Schedule, ScheduleSpec
 
 

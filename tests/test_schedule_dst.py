@@ -63,10 +63,17 @@ def test_a_0130_job_in_new_york_runs_exactly_once_in_the_repeated_hour() -> None
     ]
 
 
-def test_a_fixed_hour_job_with_several_times_in_the_gap_runs_once_at_the_jump() -> None:
-    assert on_local_day(cron("*/15 2 * * *", NEW_YORK), NEW_YORK, NEW_YORK_SPRING) == [
+def test_a_fixed_time_job_with_several_times_in_the_gap_runs_once_at_the_jump() -> None:
+    assert on_local_day(cron("0,15,30,45 2 * * *", NEW_YORK), NEW_YORK, NEW_YORK_SPRING) == [
         utc(2027, 3, 14, 7)
     ]
+
+
+def test_a_job_whose_minute_field_starts_with_a_star_is_a_wildcard_job_as_in_debian() -> None:
+    # Debian looks at the minute and the hour: `*/15 2` is skipped with the missing hour ...
+    assert on_local_day(cron("*/15 2 * * *", NEW_YORK), NEW_YORK, NEW_YORK_SPRING) == []
+    # ... and `* 1` runs at both passes of the repeated hour: 120 times.
+    assert len(on_local_day(cron("* 1 * * *", NEW_YORK), NEW_YORK, NEW_YORK_FALL)) == 120
 
 
 @pytest.mark.parametrize(("zone", "day"), [(ROME, ROME_SPRING), (NEW_YORK, NEW_YORK_SPRING)])

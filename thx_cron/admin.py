@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,13 +16,49 @@ from django.utils.html import format_html, format_html_join
 from thx_cron import dispatch, lifecycle
 from thx_cron.models import Job, JobLog
 from thx_cron.models.job import RUN_SUMMARY_FIELDS
-from thx_cron.schedule import InvalidSchedule
+from thx_cron.schedule import InvalidSchedule, parse_timezone
 
 PREVIEW_COUNT = 5
 
 
+class WallClockField(forms.SplitDateTimeField):
+    """A date and time as typed, naive: the job's zone decides the instant (see Job.clean)."""
+
+    def compress(self, data_list: Any) -> datetime | None:
+        if not data_list or data_list[0] in self.empty_values:
+            return None
+        if data_list[1] in self.empty_values:
+            raise forms.ValidationError(self.error_messages["invalid_time"], code="invalid_time")
+        return datetime.combine(*data_list)
+
+
+class JobAdminForm(forms.ModelForm):
+    run_at = WallClockField(
+        label="run at",
+        required=False,
+        widget=widgets.AdminSplitDateTime,
+        help_text="Wall-clock time in the job's time zone (a skipped time means the jump, a "
+        "repeated one its first pass).",
+    )
+
+    class Meta:
+        model = Job
+        fields = ("run_at",)  # the admin adds the others from its fieldsets
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        run_at = self.instance.run_at
+        if run_at is not None and run_at.tzinfo is not None:
+            try:
+                zone = parse_timezone(self.instance.timezone)
+                self.initial["run_at"] = run_at.astimezone(zone).replace(tzinfo=None)
+            except (InvalidSchedule, OverflowError):
+                self.initial["run_at"] = run_at.replace(tzinfo=None)
+
+
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
+    form = JobAdminForm
     list_display = ("name", "owner", "enabled", "schedule_text", "next_run_at", "last_status")
     list_filter = ("enabled", "schedule_kind", "last_status", "overlap_policy")
     search_fields = ("name", "description", "action")
@@ -79,10 +118,7 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.display(description="schedule")
     def schedule_text(self, job: Job) -> str:
-        try:
-            return job.schedule.describe()
-        except InvalidSchedule as exc:
-            return f"invalid: {exc.message}"
+        return job.schedule.describe()  # never raises
 
     @admin.display(description="next occurrences")
     def next_occurrences(self, job: Job) -> str:
@@ -90,8 +126,8 @@ class JobAdmin(admin.ModelAdmin):
             return "Shown once the job is saved."
         try:
             moments = job.schedule.occurrences(timezone.now(), PREVIEW_COUNT)
-        except InvalidSchedule as exc:
-            return f"invalid schedule: {exc.message}"
+        except (InvalidSchedule, ValueError) as exc:
+            return f"invalid schedule: {exc}"
         if not moments:
             return "No further occurrences."
         zone = job.schedule.zone if hasattr(job.schedule, "zone") else None

@@ -20,17 +20,21 @@ Kinds:
 ``start_at`` and ``end_at`` bound every kind: no occurrence before the one or after the other.
 
 Daylight saving time follows Debian's cron. Wall-clock times come from croniter on naive
-datetimes and are mapped to instants here. A fixed-hour schedule (a cron hour field not starting
-with ``*``; a calendar whose hour is given or defaults to 0) whose time falls in a spring-forward
-gap runs once, at the jump; in the repeated fall-back hour it runs once, at the first pass. A
-wildcard-hour schedule runs at every wall-clock time that exists: gap times are skipped and
-repeated times run at both instants.
+datetimes (see `thx_cron.cron`) and are mapped to instants here. A fixed-time schedule (neither the
+cron minute nor the hour field starts with ``*``; a calendar whose minute and hour are given or
+default to their minimum) whose time falls in a spring-forward gap runs once, at the jump; in the
+repeated fall-back hour it runs once, at the first pass. A wildcard schedule (minute or hour field
+starting with ``*``) runs at every wall-clock time that exists: gap times are skipped and repeated
+times run at both instants.
+
+Every instant is bounded to the years 1970-2199 (`thx_cron.instants`): validate() refuses a window
+or an ``at`` outside them, and the query methods are total: an ``after`` or ``moment`` outside the
+range is moved to its edge, never an OverflowError.
 """
 
 from __future__ import annotations
 
 import heapq
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -39,21 +43,14 @@ from functools import lru_cache
 from itertools import islice, takewhile
 from zoneinfo import ZoneInfo, available_timezones
 
-from thx_cron.cron import (
-    CronError,
-    CronExpression,
-    calendar_expression,
-    describe_cron,
-    parse_cron,
-    walls,
-)
+from thx_cron.cron import CronError, CronExpression, calendar_expression, describe_cron, parse_cron
+from thx_cron.cron_walls import walls
+from thx_cron.instants import BEYOND, clamp, is_naive, range_error, wall_to_instant
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TICK = timedelta(microseconds=1)
 _SECOND = timedelta(seconds=1)
 _DAY = timedelta(days=1)
-# Searching for a first occurrence from here proves whether an expression can ever match.
-_BEFORE_ALL_YEARS = datetime(1969, 12, 31, 23, 59, 59)
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -125,16 +122,18 @@ class Schedule:
         for name, value in (("start_at", self.start_at), ("end_at", self.end_at)):
             if value is not None and _is_naive(value):
                 raise InvalidSchedule(name, "must include a time zone")
+            if value is not None and (problem := range_error(value)) is not None:
+                raise InvalidSchedule(name, problem)
         if self.start_at is not None and self.end_at is not None and self.end_at < self.start_at:
             raise InvalidSchedule("end_at", "must not be before start_at")
         if kind in (Kind.CRON, Kind.CALENDAR):
-            if next(walls(self._expression(), _BEFORE_ALL_YEARS), None) is None:
+            if not self._expression().occurs:
                 what = f"'{self.spec.cron}'" if kind == Kind.CRON else "this combination of fields"
                 raise InvalidSchedule(kind, f"{what} never occurs")
         elif kind == Kind.INTERVAL:
             self._step()
-        elif self.spec.at is None:
-            raise InvalidSchedule("at", "a once schedule needs the instant to run at")
+        else:
+            self._at()
 
     def next_after(self, after: datetime) -> datetime | None:
         """Return the first occurrence strictly after `after`, or None when none is left."""
@@ -146,15 +145,15 @@ class Schedule:
 
     def between(self, after: datetime, until: datetime, limit: int) -> list[datetime]:
         """Return the earliest `limit` occurrences in (after, until]."""
-        until = _aware(until, "until")
+        until = clamp(_aware(until, "until"))
         upcoming = self._iter_after(_aware(after, "after"))
         return list(islice(takewhile(lambda instant: instant <= until, upcoming), limit))
 
     def latest_at_or_before(self, moment: datetime, after: datetime) -> datetime | None:
         """Return the last occurrence in (after, moment], or None, searching back from `moment`."""
-        top = _aware(moment, "moment")
+        top = clamp(_aware(moment, "moment"))
         if self.end_at is not None:
-            top = min(top, self.end_at)
+            top = min(top, clamp(self.end_at))
         lower = self._lower_bound(_aware(after, "after"))
         if top <= lower:
             return None
@@ -164,12 +163,12 @@ class Schedule:
             latest = anchor + (top - anchor) // step * step
             return latest if latest > lower else None
         if kind == Kind.ONCE:
-            at = self._at()
-            return at if lower < at <= top else None
+            at = self._at_or_none()
+            return at if at is not None and lower < at <= top else None
         zone, expression = self.zone, self._expression()
         best: datetime | None = None
         for wall in walls(expression, _wall_bound(top, zone, latest=True) + _SECOND, backward=True):
-            instants = _instants(wall, zone, expression.wildcard_hour)
+            instants = _instants(wall, zone, expression.wildcard)
             for instant in instants:
                 if lower < instant <= top and (best is None or instant > best):
                     best = instant
@@ -179,7 +178,13 @@ class Schedule:
         return best
 
     def describe(self) -> str:
-        """Return a human description of when this schedule runs."""
+        """Return a human description of when this schedule runs; never raises."""
+        try:
+            return self._describe()
+        except (InvalidSchedule, OverflowError, ValueError) as exc:
+            return f"invalid schedule: {exc}"
+
+    def _describe(self) -> str:
         kind, spec, zone = self._kind(), self.spec, self.zone
         if kind == Kind.CRON:
             text = describe_cron(self._expression().text)
@@ -194,12 +199,12 @@ class Schedule:
             text = _describe_every(self._step())
         else:
             at = self.spec.at
-            local = at if at is not None and _is_naive(at) else self._at().astimezone(zone)
+            local = at if at is not None and _is_naive(at) else _in_zone(self._at(), zone)
             text = f"Once, at {_local(local)}"
         if self.start_at is not None:
-            text += f", from {_local(self.start_at.astimezone(zone))}"
+            text += f", from {_local(_in_zone(self.start_at, zone))}"
         if self.end_at is not None:
-            text += f", until {_local(self.end_at.astimezone(zone))}"
+            text += f", until {_local(_in_zone(self.end_at, zone))}"
         return f"{text} ({self.timezone})"
 
     def _iter_after(self, after: datetime) -> Iterator[datetime]:
@@ -209,11 +214,12 @@ class Schedule:
         if kind == Kind.INTERVAL:
             source = self._interval_after(lower)
         elif kind == Kind.ONCE:
-            source = iter([self._at()] if self._at() > lower else [])
+            at = self._at_or_none()
+            source = iter([at] if at is not None and at > lower else [])
         else:
             source = self._walls_after(lower)
         for instant in source:
-            if self.end_at is not None and instant > self.end_at:
+            if instant >= BEYOND or (self.end_at is not None and instant > self.end_at):
                 return
             yield instant
 
@@ -226,7 +232,7 @@ class Schedule:
         # Only instants after the last one yielded: several gap times map to the same jump.
         floor = lower
         for wall in walls(expression, _wall_bound(lower, zone, latest=False) - _SECOND):
-            instants = _instants(wall, zone, expression.wildcard_hour)
+            instants = _instants(wall, zone, expression.wildcard)
             for instant in instants:
                 if instant > floor and instant not in pending:
                     heapq.heappush(pending, instant)
@@ -273,15 +279,25 @@ class Schedule:
         at = self.spec.at
         if at is None:
             raise InvalidSchedule("at", "a once schedule needs the instant to run at")
+        if (problem := range_error(at)) is not None:
+            raise InvalidSchedule("at", problem)
         if not _is_naive(at):
             return at.astimezone(UTC)
-        return _instants(at, self.zone, wildcard_hour=False)[0]
+        return wall_to_instant(at, self.zone)
+
+    def _at_or_none(self) -> datetime | None:
+        """The once instant, or None when it lies outside the accepted range (so never runs)."""
+        at = self.spec.at
+        if at is not None and range_error(at) is not None:
+            return None
+        return self._at()
 
     def _lower_bound(self, after: datetime) -> datetime:
         """Return the instant occurrences must be strictly after, given `after` and start_at."""
-        if self.start_at is not None and self.start_at - _TICK > after:
-            return (self.start_at - _TICK).astimezone(UTC)
-        return after.astimezone(UTC)
+        lower = clamp(after)
+        if self.start_at is not None and clamp(self.start_at) - _TICK > lower:
+            return clamp(self.start_at) - _TICK
+        return lower
 
 
 def _calendar(spec: ScheduleSpec) -> CronExpression:
@@ -295,29 +311,16 @@ def _calendar(spec: ScheduleSpec) -> CronExpression:
     )
 
 
-def _instants(wall: datetime, zone: ZoneInfo, wildcard_hour: bool) -> list[datetime]:
+def _instants(wall: datetime, zone: ZoneInfo, wildcard: bool) -> list[datetime]:
     """Return the instants at which wall-clock time `wall` runs in `zone`, by Debian's rules."""
+    if not wildcard:  # fixed-time: the first pass in a fold, the jump in a gap
+        return [wall_to_instant(wall, zone)]
     first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
     second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
     if first == second:
         return [first]
-    if first < second:  # the clock fell back and shows `wall` twice
-        return [first, second] if wildcard_hour else [first]
-    # The clock sprang forward over `wall`: fold=1 reads it with the new offset, before the jump.
-    return [] if wildcard_hour else [_jump(zone, second, first)]
-
-
-def _jump(zone: ZoneInfo, before: datetime, after: datetime) -> datetime:
-    """Return the instant in [before, after] where `zone` changes its UTC offset."""
-    low, high = math.floor(before.timestamp()), math.ceil(after.timestamp())
-    new_offset = datetime.fromtimestamp(high, zone).utcoffset()
-    while high - low > 1:
-        middle = (low + high) // 2
-        if datetime.fromtimestamp(middle, zone).utcoffset() == new_offset:
-            high = middle
-        else:
-            low = middle
-    return datetime.fromtimestamp(high, UTC)
+    # The clock fell back and shows `wall` twice (both run), or skipped it (none does).
+    return [first, second] if first < second else []
 
 
 def _wall_bound(instant: datetime, zone: ZoneInfo, *, latest: bool) -> datetime:
@@ -337,8 +340,15 @@ def _aware(value: datetime, name: str) -> datetime:
     return value
 
 
-def _is_naive(value: datetime) -> bool:
-    return value.tzinfo is None or value.utcoffset() is None
+_is_naive = is_naive
+
+
+def _in_zone(value: datetime, zone: ZoneInfo) -> datetime:
+    """`value` in `zone`, or in UTC when the zone's offset would take it past year 1 or 9999."""
+    try:
+        return value.astimezone(zone)
+    except OverflowError:
+        return value.astimezone(UTC)
 
 
 def _local(value: datetime) -> str:

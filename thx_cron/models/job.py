@@ -13,7 +13,8 @@ from django.utils.timezone import now
 
 from thx_cron import registry
 from thx_cron.conf import thx_settings
-from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec
+from thx_cron.instants import is_naive, range_error, wall_to_instant
+from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
 
 # Which model field a schedule validation error belongs to.
 _SCHEDULE_FIELD = {
@@ -209,6 +210,7 @@ class Job(models.Model):
     # --- persistence (a schedule change recomputes the next run) ---------------------------
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.localise_run_at()
         if kwargs.get("update_fields") is None:
             rescheduled = self.pk is None or self.schedule_changed()
             if rescheduled:
@@ -252,6 +254,19 @@ class Job(models.Model):
             start_at = self.created_at  # intervals are anchored at creation by default
         return Schedule(spec=spec, timezone=self.timezone, start_at=start_at, end_at=self.end_at)
 
+    def localise_run_at(self) -> None:
+        """Store a naive `run_at` as the instant it means: wall time in the job's zone.
+
+        Left naive when the zone is unknown or the time out of range: validation names them.
+        """
+        run_at = self.run_at
+        if run_at is None or not is_naive(run_at) or range_error(run_at) is not None:
+            return
+        try:
+            self.run_at = wall_to_instant(run_at, parse_timezone(self.timezone))
+        except InvalidSchedule:
+            return
+
     def _schedule_signature(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in _SCHEDULE_FIELDS + _ALSO_RESCHEDULE)
 
@@ -278,6 +293,7 @@ class Job(models.Model):
     # --- validation -----------------------------------------------------------------------------
 
     def clean(self) -> None:
+        self.localise_run_at()
         errors: dict[str, list[str]] = {}
         try:
             self.schedule.validate()
