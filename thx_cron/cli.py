@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
 
     django.setup()
     command = load_command_class(get_commands()[internal], internal)
+    command.get_version = lambda: f"thx-cron {version()}"  # type: ignore[method-assign]
     # Parsed under its public name, so that usage lines read `thx-cron token list`.
     command.run_from_argv(["thx-cron", name, *args[1:]])
 
