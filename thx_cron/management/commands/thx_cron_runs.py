@@ -68,6 +68,9 @@ class Command(BaseCommand):
                 pass
 
     def _follow(self, after: int, job: Any, status: str | None, interval: float) -> None:
+        # Characters of output printed per run: what output events did not carry (a short run
+        # publishes none) is printed from the run when it ends.
+        self._printed: dict[int, int] = {}
         while True:
             events = JobEvent.objects.after(after).select_related("job")
             if job is not None:
@@ -84,11 +87,20 @@ class Command(BaseCommand):
         when = event.occurred_at.isoformat(timespec="milliseconds")
         who = f"run {event.run_id}" if event.run_id else "job"
         if event.kind == JobEvent.Kind.OUTPUT:
-            for line in str(event.data.get("appended", "")).splitlines():
-                self.stdout.write(f"{when}  {who}  {event.job.name}  | {line}")
+            appended = str(event.data.get("appended", ""))
+            self._printed[event.run_id] = self._printed.get(event.run_id, 0) + len(appended)
+            self._print_output(when, who, event.job.name, appended)
             return
+        if event.run_id and event.kind in JobLog.FINISHED_STATUSES:
+            output = JobLog.objects.filter(pk=event.run_id).values_list("output", flat=True)
+            rest = (output.first() or "")[self._printed.pop(event.run_id, 0) :]
+            self._print_output(when, who, event.job.name, rest)
         detail = event.data.get("error") or ""
         self.stdout.write(f"{when}  {who}  {event.job.name}  {event.kind}  {detail}".rstrip())
+
+    def _print_output(self, when: str, who: str, job: str, text: str) -> None:
+        for line in text.splitlines():
+            self.stdout.write(f"{when}  {who}  {job}  | {line}")
 
 
 def _duration(seconds: float | None) -> str:
