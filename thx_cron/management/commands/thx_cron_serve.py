@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -32,6 +37,7 @@ class Command(BaseCommand):
         # Links in notifications point at this server unless the operator said otherwise.
         shown = f"[{host}]" if ":" in host else host
         os.environ.setdefault("THX_CRON_BASE_URL", f"http://{shown}:{number}")
+        _share_process_metrics()
         if not get_user_model().objects.filter(is_superuser=True).exists():
             self.stdout.write(
                 "No superuser yet: create one with `thx-cron createsuperuser` to sign in to "
@@ -39,3 +45,15 @@ class Command(BaseCommand):
             )
         self.stdout.flush()
         raise SystemExit(serve(host, number))
+
+
+def _share_process_metrics() -> None:
+    """Give web and worker one prometheus-client multiprocess directory (a fresh one)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    data_dir = Path(getattr(settings, "DATA_DIR", None) or tempfile.gettempdir())
+    directory = data_dir / f"prometheus-{os.getpid()}"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    atexit.register(shutil.rmtree, directory, True)
