@@ -8,11 +8,13 @@ from typing import Any, TypeAlias
 import strawberry
 import strawberry_django
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry_django.relay import DjangoListConnection
 
+from thx_cron import durations
 from thx_cron.models import Job, JobEvent, JobLog
 from thx_cron_graphql.fields import ColumnField, isinstance_type_check, node_ids_from_pk
 from thx_cron_graphql.filters import JobLogFilter, JobLogOrder
@@ -57,6 +59,22 @@ class UserType:
     id: strawberry.ID
     username: str
     is_staff: bool
+
+
+@strawberry.type(description="p50, p95 and the largest value of some recent runs' figures.")
+class Spread:
+    count: int = strawberry.field(description="How many runs the figures come from.")
+    p50_seconds: float | None
+    p95_seconds: float | None
+    max_seconds: float | None
+
+
+@strawberry.type(description="How long a job's recent runs took, and how late they started.")
+class DurationStats:
+    duration: Spread = strawberry.field(description="From start to end of each run.")
+    lateness: Spread = strawberry.field(
+        description="From the occurrence to the start, of scheduled runs only."
+    )
 
 
 @strawberry.type
@@ -179,9 +197,33 @@ class JobType(relay.Node):
             description=root.schedule.describe(),
         )
 
+    @strawberry_django.field(
+        only=["id"],
+        description=(
+            f"Duration and lateness of the job's last `lastRuns` finished runs (1 to "
+            f"{durations.MAX_RUNS}). One query per job: ask for it on a few jobs at a time."
+        ),
+    )
+    def duration_stats(self, root: Job, last_runs: int = 20) -> DurationStats:
+        if not 1 <= last_runs <= durations.MAX_RUNS:
+            raise ValidationError(
+                {"lastRuns": f"Must be from 1 to {durations.MAX_RUNS} (got {last_runs})."}
+            )
+        stats = durations.recent_runs(root.pk, last_runs)
+        return DurationStats(duration=_spread(stats.duration), lateness=_spread(stats.lateness))
+
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Job], info: Info, **kwargs: Any) -> QuerySet:
         return restrict(queryset, current_user(info))
+
+
+def _spread(figures: durations.Spread) -> Spread:
+    return Spread(
+        count=figures.count,
+        p50_seconds=figures.p50,
+        p95_seconds=figures.p95,
+        max_seconds=figures.max,
+    )
 
 
 @isinstance_type_check
