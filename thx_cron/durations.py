@@ -78,3 +78,14 @@ def recent_runs(job_id: int, last: int, *, before_run: int | None = None) -> Dur
         if scheduled is not None and started is not None
     ]
     return summarize(durations, lateness)
+
+
+def median_of_succeeded(job_id: int, last: int, *, before_run: int | None = None) -> float | None:
+    """Return the median duration of the job's last `last` succeeded runs (before a run)."""
+    runs = JobLog.objects.filter(
+        job_id=job_id, status=JobLog.Status.SUCCEEDED, duration_seconds__isnull=False
+    )
+    if before_run is not None:
+        runs = runs.filter(pk__lt=before_run)
+    values = runs.order_by("-id").values_list("duration_seconds", flat=True)[:last]
+    return median([value for value in values if value is not None])

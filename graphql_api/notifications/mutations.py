@@ -30,12 +30,33 @@ FIELDS = (
     "tags",
     "min_consecutive_failures",
     "throttle_seconds",
+    "slower_than_seconds",
+    "slower_than_median_factor",
+    "median_of_last_runs",
+    "faster_than_seconds",
+    "running_longer_than_seconds",
     "title_template",
     "body_template",
     "enabled",
 )
+# Thresholds that null switches off.
+NULLABLE = frozenset(
+    {
+        "slower_than_seconds",
+        "slower_than_median_factor",
+        "faster_than_seconds",
+        "running_longer_than_seconds",
+    }
+)
 # Model field -> input field, for error messages.
-FIELD_PATHS = {"jobs": "jobIds"}
+FIELD_PATHS = {
+    "jobs": "jobIds",
+    "slower_than_seconds": "slowerThanSeconds",
+    "slower_than_median_factor": "slowerThanMedianFactor",
+    "median_of_last_runs": "medianOfLastRuns",
+    "faster_than_seconds": "fasterThanSeconds",
+    "running_longer_than_seconds": "runningLongerThanSeconds",
+}
 
 
 def _rule(info: Info, id: strawberry.ID) -> NotificationRule:
@@ -56,7 +77,7 @@ def _save(
         value = getattr(data, name)
         if value is strawberry.UNSET:
             continue
-        if value is None:
+        if value is None and name not in NULLABLE:
             raise InputError(name, "This field cannot be null.")
         setattr(rule, name, value)
     if creating:

@@ -26,6 +26,11 @@ class NotificationRuleType(relay.Node):
     jobs: list[JobType]
     min_consecutive_failures: int
     throttle_seconds: int
+    slower_than_seconds: float | None
+    slower_than_median_factor: float | None
+    median_of_last_runs: int
+    faster_than_seconds: float | None
+    running_longer_than_seconds: int | None
     title_template: str
     body_template: str
     enabled: bool
