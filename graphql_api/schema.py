@@ -10,6 +10,7 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.tools import merge_types
 
 from thx_cron_graphql.account import AccountMutations, AccountQueries
+from thx_cron_graphql.connections import PAGE_LIMIT
 from thx_cron_graphql.limits import limit_extensions
 from thx_cron_graphql.mutations import JobMutations
 from thx_cron_graphql.notifications.mutations import NotificationMutations
@@ -46,5 +47,5 @@ schema = Schema(
     subscription=Subscription,
     # Depth, alias and token limits against abusive documents (graphql_api/limits.py).
     extensions=[*limit_extensions(), QuerysetOptimizer],
-    config=StrawberryConfig(name_converter=CachedNameConverter()),
+    config=StrawberryConfig(name_converter=CachedNameConverter(), relay_max_results=PAGE_LIMIT),
 )

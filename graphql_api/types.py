@@ -16,6 +16,7 @@ from strawberry_django.relay import DjangoListConnection
 
 from thx_cron import durations
 from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron_graphql.connections import PAGE_LIMIT_NOTE
 from thx_cron_graphql.fields import ColumnField, isinstance_type_check, node_ids_from_pk
 from thx_cron_graphql.filters import JobLogFilter, JobLogOrder
 from thx_cron_graphql.models import ApiToken
@@ -35,6 +36,14 @@ strawberry.enum(EventKind, name="EventKind")
 strawberry.enum(ScheduleKind, name="ScheduleKind")
 strawberry.enum(OverlapPolicy, name="OverlapPolicy")
 strawberry.enum(MisfirePolicy, name="MisfirePolicy")
+
+# The run's status each event kind reports.
+EVENT_STATUS: dict[str, JobLog.Status] = {
+    JobEvent.Kind.QUEUED: JobLog.Status.QUEUED,
+    JobEvent.Kind.STARTED: JobLog.Status.RUNNING,
+    JobEvent.Kind.OUTPUT: JobLog.Status.RUNNING,
+    **{status: JobLog.Status(status) for status in JobLog.FINISHED_STATUSES},
+}
 
 _SCHEDULE_COLUMNS = [
     "schedule_kind",
@@ -123,6 +132,9 @@ class JobLogType(relay.Node):
     traceback: str
     attempt: int
     worker: str
+    cancel_requested: bool = strawberry_django.field(
+        description="A cancel was asked for; the worker stops the run within about a second."
+    )
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[JobLog], info: Info, **kwargs: Any) -> QuerySet:
@@ -170,7 +182,9 @@ class JobType(relay.Node):
     # strawberry-django's own connection: its optimizer limits a nested list per parent (a window
     # per job) only for that exact class, so a subclass here would load every run of every job.
     runs: DjangoListConnection[JobLogType] = strawberry_django.connection(
-        filters=JobLogFilter, ordering=JobLogOrder, description="The job's runs, latest first."
+        filters=JobLogFilter,
+        ordering=JobLogOrder,
+        description="The job's runs, latest first. " + PAGE_LIMIT_NOTE,
     )
 
     @strawberry_django.field(only=_SCHEDULE_COLUMNS)
@@ -235,7 +249,19 @@ class JobEventType(relay.Node):
     occurred_at: datetime
     data: JSON
     job: JobType
-    log: JobLogType | None = strawberry_django.field(field_name="run")
+    log: JobLogType | None = strawberry_django.field(
+        field_name="run",
+        description="The run as it is now, which may be later than the event: read the "
+        "event's own `status` for the state the event reports.",
+    )
+
+    @strawberry_django.field(
+        only=["kind"],
+        description="The run's status that this event reports (RUNNING for started and "
+        "output events); null for events about the job (missed).",
+    )
+    def status(self, root: JobEvent) -> RunStatus | None:
+        return EVENT_STATUS.get(root.kind)
 
 
 @strawberry.type
