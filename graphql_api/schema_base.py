@@ -50,38 +50,50 @@ class Schema(strawberry.Schema):
             log_error(error, operation)
 
     # `execute` and `execute_sync` serve HTTP; subscriptions go through `subscribe` (WebSocket).
-    def execute_sync(  # type: ignore[override]
+    def execute_sync(
         self,
         query: str | None,
-        *args: Any,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
         allowed_operation_types: Iterable[OperationType] | None = None,
-        **kwargs: Any,
+        operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
         try:
             return super().execute_sync(
                 query,
-                *args,
-                allowed_operation_types=_without_subscriptions(allowed_operation_types),
-                **kwargs,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                _without_subscriptions(allowed_operation_types),
+                operation_extensions,
             )
         except InvalidOperationTypeError as exc:
             if exc.operation_type is OperationType.SUBSCRIPTION:
                 raise SubscriptionOverHttp() from None
             raise
 
-    async def execute(  # type: ignore[override]
+    async def execute(
         self,
         query: str | None,
-        *args: Any,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
         allowed_operation_types: Iterable[OperationType] | None = None,
-        **kwargs: Any,
+        operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
         try:
             return await super().execute(
                 query,
-                *args,
-                allowed_operation_types=_without_subscriptions(allowed_operation_types),
-                **kwargs,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                _without_subscriptions(allowed_operation_types),
+                operation_extensions,
             )
         except InvalidOperationTypeError as exc:
             if exc.operation_type is OperationType.SUBSCRIPTION:

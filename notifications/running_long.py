@@ -53,6 +53,6 @@ def notify_running_long(now: datetime | None = None) -> list[int]:
                 told = NotificationDelivery.objects.filter(rule=rule, run=run, event=EVENT)
                 if told.exists():
                     continue
-                data = {"running_seconds": round(running_for, 1)}
+                data: dict[str, object] = {"running_seconds": round(running_for, 1)}
                 made.append(processing.make_delivery(rule, job, run, EVENT, data, now, None))
     return made

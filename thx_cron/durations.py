@@ -71,7 +71,7 @@ def recent_runs(job_id: int, last: int, *, before_run: int | None = None) -> Dur
             "duration_seconds", "scheduled_for", "started_at"
         )[:last]
     )
-    durations = [duration for duration, _, _ in rows]
+    durations = [duration for duration, _, _ in rows if duration is not None]
     lateness = [
         max(0.0, (started - scheduled).total_seconds())
         for _, scheduled, started in rows

@@ -47,7 +47,7 @@ def test_cancel_run_answers_with_cancel_requested(alice: Any, user: Any, make_jo
     run = lifecycle.create_run(job)
     assert lifecycle.start(job, run) is not None
     answer = alice.data(
-        """mutation($id: ID!) { cancelRun(id: $id) { ... on JobLog { status cancelRequested } } }""",
+        "mutation($id: ID!) { cancelRun(id: $id) { ... on JobLog { status cancelRequested } } }",
         {"id": to_base64("JobLog", run.pk)},
     )
     assert answer["cancelRun"] == {"status": "RUNNING", "cancelRequested": True}

@@ -88,7 +88,8 @@ class Command(BaseCommand):
         who = f"run {event.run_id}" if event.run_id else "job"
         if event.kind == JobEvent.Kind.OUTPUT:
             appended = str(event.data.get("appended", ""))
-            self._printed[event.run_id] = self._printed.get(event.run_id, 0) + len(appended)
+            run_id = event.run_id or 0
+            self._printed[run_id] = self._printed.get(run_id, 0) + len(appended)
             self._print_output(when, who, event.job.name, appended)
             return
         if event.run_id and event.kind in JobLog.FINISHED_STATUSES:
