@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 import strawberry_django
-from strawberry_django.fields.filter_types import BaseFilterLookup
 from django.db.models import Q, QuerySet
+from strawberry_django.fields.filter_types import BaseFilterLookup
 
 from thx_cron.models import Job, JobLog
 

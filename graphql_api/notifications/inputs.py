@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from thx_cron_graphql.notifications.types import NotificationEvent, NotificationScope
+
 
 @strawberry.input
 class NotificationRuleInput:
@@ -11,8 +13,8 @@ class NotificationRuleInput:
     urls: list[str] | None = strawberry.field(
         default=strawberry.UNSET, description="Apprise URLs; write-only, read back masked."
     )
-    events: list[str] | None = strawberry.UNSET
-    scope: str | None = strawberry.UNSET
+    events: list[NotificationEvent] | None = strawberry.UNSET
+    scope: NotificationScope | None = strawberry.UNSET
     job_ids: list[strawberry.ID] | None = strawberry.UNSET
     tags: list[str] | None = strawberry.UNSET
     min_consecutive_failures: int | None = strawberry.UNSET

@@ -79,6 +79,10 @@ def _save(
             continue
         if value is None and name not in NULLABLE:
             raise InputError(name, "This field cannot be null.")
+        if name == "events":
+            value = [str(getattr(event, "value", event)) for event in value]
+        elif name == "scope":
+            value = str(getattr(value, "value", value))
         setattr(rule, name, value)
     if creating:
         for required in ("name", "urls", "events"):

@@ -95,19 +95,19 @@ def test_duration_events_need_their_thresholds_and_bad_ones_are_named(user: Any)
     _, secret = ApiToken.issue(user, "tests")
     client = GraphQLClient(token=secret)
     base = {"name": "timing", "urls": ["json://127.0.0.1:9/hook"]}
-    answer = client.data(SLOW_RULE, {"input": {**base, "events": ["slow", "fast"]}})
+    answer = client.data(SLOW_RULE, {"input": {**base, "events": ["SLOW", "FAST"]}})
     fields = {m["field"]: m["message"] for m in answer["createNotificationRule"]["messages"]}
     assert "slower_than_median_factor" in fields["slowerThanSeconds"]
     assert "needs faster_than_seconds" in fields["fasterThanSeconds"]
-    bad = {**base, "events": ["slow"], "slowerThanMedianFactor": 0.5}
+    bad = {**base, "events": ["SLOW"], "slowerThanMedianFactor": 0.5}
     answer = client.data(SLOW_RULE, {"input": bad})
     (message,) = answer["createNotificationRule"]["messages"]
     assert message["field"] == "slowerThanMedianFactor" and "more than 1" in message["message"]
     assert not NotificationRule.objects.exists()
-    good = {**base, "events": ["slow", "fast"], "slowerThanSeconds": 90, "fasterThanSeconds": 5}
+    good = {**base, "events": ["SLOW", "FAST"], "slowerThanSeconds": 90, "fasterThanSeconds": 5}
     created = client.data(SLOW_RULE, {"input": good})["createNotificationRule"]
     assert created == {
-        "events": ["slow", "fast"],
+        "events": ["SLOW", "FAST"],
         "slowerThanSeconds": 90.0,
         "fasterThanSeconds": 5.0,
         "medianOfLastRuns": 20,
