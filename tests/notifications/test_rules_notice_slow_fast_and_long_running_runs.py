@@ -112,3 +112,18 @@ def test_duration_events_need_their_thresholds_and_bad_ones_are_named(user: Any)
         "fasterThanSeconds": 5.0,
         "medianOfLastRuns": 20,
     }
+
+
+def test_operator_rules_from_settings_take_the_thresholds(settings: Any, db: Any) -> None:
+    from thx_cron_notifications import global_rules
+
+    base = {"name": "slow-ops", "urls": ["json://127.0.0.1:9/hook"], "events": ["slow"]}
+    settings.THX_CRON_NOTIFICATION_RULES = [{**base, "slower_than_median_factor": 3}]
+    (synced,) = global_rules.sync()
+    assert (synced.slower_than_median_factor, synced.median_of_last_runs) == (3, 20)
+    settings.THX_CRON_NOTIFICATION_RULES = [base, {**base, "name": "x", "faster_than_seconds": "1"}]
+    assert global_rules.problems() == [
+        'THX_CRON_NOTIFICATION_RULES[0].slower_than_seconds: The "slow" event needs '
+        "slower_than_seconds or slower_than_median_factor.",
+        "THX_CRON_NOTIFICATION_RULES[1].faster_than_seconds must be a number.",
+    ]
