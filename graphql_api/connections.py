@@ -15,6 +15,11 @@ from strawberry_django.queryset import get_queryset_config
 from strawberry_django.relay import DjangoListConnection
 from strawberry_django.resolvers import django_resolver
 
+# Strawberry's relay limit (StrawberryConfig.relay_max_results): a larger `first` or `last` is
+# refused. Said in the SDL of every list, so that clients need not find out by trial.
+PAGE_LIMIT = 100
+PAGE_LIMIT_NOTE = f"At most {PAGE_LIMIT} per page (`first`/`last`); page on with `after`."
+
 UP_TO_DESCRIPTION = (
     "The exact number of nodes if there are at most `limit`, else null (there are more). Reads "
     "at most `limit` + 1 rows where `totalCount` reads every matching one: on a large list, a "

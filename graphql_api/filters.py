@@ -5,8 +5,15 @@ from __future__ import annotations
 import strawberry
 import strawberry_django
 from django.db.models import Q, QuerySet
+from strawberry_django.fields.filter_types import BaseFilterLookup
 
 from thx_cron.models import Job, JobLog
+
+# Filter values are the same enums as the fields they filter (`status: {exact: SUCCEEDED}`);
+# strawberry.auto made them strings, so that `"SUCCEEDED"` silently matched nothing.
+RunStatusLookup = BaseFilterLookup[JobLog.Status]
+RunTriggerLookup = BaseFilterLookup[JobLog.Trigger]
+ScheduleKindLookup = BaseFilterLookup[Job.ScheduleKind]
 
 
 @strawberry_django.filter_type(Job, lookups=True)
@@ -15,9 +22,9 @@ class JobFilter:
     name: strawberry.auto
     enabled: strawberry.auto
     action: strawberry.auto
-    schedule_kind: strawberry.auto
+    schedule_kind: ScheduleKindLookup | None = strawberry.UNSET
     next_run_at: strawberry.auto
-    last_status: strawberry.auto
+    last_status: RunStatusLookup | None = strawberry.UNSET
 
     @strawberry_django.filter_field
     def tag(self, value: str, prefix: str) -> Q:
@@ -35,8 +42,8 @@ class JobOrder:
 @strawberry_django.filter_type(JobLog, lookups=True)
 class JobLogFilter:
     id: strawberry.auto
-    status: strawberry.auto
-    trigger: strawberry.auto
+    status: RunStatusLookup | None = strawberry.UNSET
+    trigger: RunTriggerLookup | None = strawberry.UNSET
     queued_at: strawberry.auto
     finished_at: strawberry.auto
 

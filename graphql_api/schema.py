@@ -5,18 +5,19 @@ Another area adds its operations with one entry in each tuple below.
 
 from __future__ import annotations
 
-import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.tools import merge_types
 
 from thx_cron_graphql.account import AccountMutations, AccountQueries
+from thx_cron_graphql.connections import PAGE_LIMIT
 from thx_cron_graphql.limits import limit_extensions
 from thx_cron_graphql.mutations import JobMutations
 from thx_cron_graphql.notifications.mutations import NotificationMutations
 from thx_cron_graphql.notifications.queries import NotificationQueries
 from thx_cron_graphql.optimizer import QuerysetOptimizer
 from thx_cron_graphql.queries import JobQueries
+from thx_cron_graphql.schema_base import Schema
 from thx_cron_graphql.subscriptions import JobSubscriptions
 
 
@@ -39,11 +40,12 @@ Query = merge_types("Query", (JobQueries, AccountQueries, NotificationQueries))
 Mutation = merge_types("Mutation", (AccountMutations, JobMutations, NotificationMutations))
 Subscription = merge_types("Subscription", (JobSubscriptions,))
 
-schema = strawberry.Schema(
+# Errors are logged by kind: a client's mistake at WARNING, a fault at ERROR (schema_base.py).
+schema = Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
     # Depth, alias and token limits against abusive documents (graphql_api/limits.py).
     extensions=[*limit_extensions(), QuerysetOptimizer],
-    config=StrawberryConfig(name_converter=CachedNameConverter()),
+    config=StrawberryConfig(name_converter=CachedNameConverter(), relay_max_results=PAGE_LIMIT),
 )

@@ -8,12 +8,15 @@ from typing import Any, TypeAlias
 import strawberry
 import strawberry_django
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry_django.relay import DjangoListConnection
 
+from thx_cron import durations
 from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron_graphql.connections import PAGE_LIMIT_NOTE
 from thx_cron_graphql.fields import ColumnField, isinstance_type_check, node_ids_from_pk
 from thx_cron_graphql.filters import JobLogFilter, JobLogOrder
 from thx_cron_graphql.models import ApiToken
@@ -33,6 +36,14 @@ strawberry.enum(EventKind, name="EventKind")
 strawberry.enum(ScheduleKind, name="ScheduleKind")
 strawberry.enum(OverlapPolicy, name="OverlapPolicy")
 strawberry.enum(MisfirePolicy, name="MisfirePolicy")
+
+# The run's status each event kind reports.
+EVENT_STATUS: dict[str, JobLog.Status] = {
+    JobEvent.Kind.QUEUED: JobLog.Status.QUEUED,
+    JobEvent.Kind.STARTED: JobLog.Status.RUNNING,
+    JobEvent.Kind.OUTPUT: JobLog.Status.RUNNING,
+    **{status: JobLog.Status(status) for status in JobLog.FINISHED_STATUSES},
+}
 
 _SCHEDULE_COLUMNS = [
     "schedule_kind",
@@ -57,6 +68,22 @@ class UserType:
     id: strawberry.ID
     username: str
     is_staff: bool
+
+
+@strawberry.type(description="p50, p95 and the largest value of some recent runs' figures.")
+class Spread:
+    count: int = strawberry.field(description="How many runs the figures come from.")
+    p50_seconds: float | None
+    p95_seconds: float | None
+    max_seconds: float | None
+
+
+@strawberry.type(description="How long a job's recent runs took, and how late they started.")
+class DurationStats:
+    duration: Spread = strawberry.field(description="From start to end of each run.")
+    lateness: Spread = strawberry.field(
+        description="From the occurrence to the start, of scheduled runs only."
+    )
 
 
 @strawberry.type
@@ -105,6 +132,9 @@ class JobLogType(relay.Node):
     traceback: str
     attempt: int
     worker: str
+    cancel_requested: bool = strawberry_django.field(
+        description="A cancel was asked for; the worker stops the run within about a second."
+    )
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[JobLog], info: Info, **kwargs: Any) -> QuerySet:
@@ -152,7 +182,9 @@ class JobType(relay.Node):
     # strawberry-django's own connection: its optimizer limits a nested list per parent (a window
     # per job) only for that exact class, so a subclass here would load every run of every job.
     runs: DjangoListConnection[JobLogType] = strawberry_django.connection(
-        filters=JobLogFilter, ordering=JobLogOrder, description="The job's runs, latest first."
+        filters=JobLogFilter,
+        ordering=JobLogOrder,
+        description="The job's runs, latest first. " + PAGE_LIMIT_NOTE,
     )
 
     @strawberry_django.field(only=_SCHEDULE_COLUMNS)
@@ -179,9 +211,33 @@ class JobType(relay.Node):
             description=root.schedule.describe(),
         )
 
+    @strawberry_django.field(
+        only=["id"],
+        description=(
+            f"Duration and lateness of the job's last `lastRuns` finished runs (1 to "
+            f"{durations.MAX_RUNS}). One query per job: ask for it on a few jobs at a time."
+        ),
+    )
+    def duration_stats(self, root: Job, last_runs: int = 20) -> DurationStats:
+        if not 1 <= last_runs <= durations.MAX_RUNS:
+            raise ValidationError(
+                {"lastRuns": f"Must be from 1 to {durations.MAX_RUNS} (got {last_runs})."}
+            )
+        stats = durations.recent_runs(root.pk, last_runs)
+        return DurationStats(duration=_spread(stats.duration), lateness=_spread(stats.lateness))
+
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Job], info: Info, **kwargs: Any) -> QuerySet:
         return restrict(queryset, current_user(info))
+
+
+def _spread(figures: durations.Spread) -> Spread:
+    return Spread(
+        count=figures.count,
+        p50_seconds=figures.p50,
+        p95_seconds=figures.p95,
+        max_seconds=figures.max,
+    )
 
 
 @isinstance_type_check
@@ -193,7 +249,19 @@ class JobEventType(relay.Node):
     occurred_at: datetime
     data: JSON
     job: JobType
-    log: JobLogType | None = strawberry_django.field(field_name="run")
+    log: JobLogType | None = strawberry_django.field(
+        field_name="run",
+        description="The run as it is now, which may be later than the event: read the "
+        "event's own `status` for the state the event reports.",
+    )
+
+    @strawberry_django.field(
+        only=["kind"],
+        description="The run's status that this event reports (RUNNING for started and "
+        "output events); null for events about the job (missed).",
+    )
+    def status(self, root: JobEvent) -> RunStatus | None:
+        return EVENT_STATUS.get(root.kind)
 
 
 @strawberry.type

@@ -1,7 +1,8 @@
 """Operator rules from THX_CRON_NOTIFICATION_RULES, kept as rule rows without an owner.
 
 Each entry is a dict: name, urls, events, and optionally scope ("all" or "tags"), tags,
-min_consecutive_failures, throttle_seconds, title, body, enabled. Rows whose entry disappeared
+min_consecutive_failures, throttle_seconds, title, body, enabled, and the duration thresholds
+(slower_than_seconds, ...). Rows whose entry disappeared
 from the settings are disabled (not deleted) so that their delivery history stays.
 """
 
@@ -15,6 +16,14 @@ from thx_cron_notifications.conf import notify_settings
 from thx_cron_notifications.models import NotificationRule
 from thx_cron_notifications.models.rule import validation_errors
 
+# The thresholds of the slow, fast and running_long events, named as on the model.
+DURATION_KEYS = (
+    "slower_than_seconds",
+    "slower_than_median_factor",
+    "median_of_last_runs",
+    "faster_than_seconds",
+    "running_longer_than_seconds",
+)
 ALLOWED_KEYS = {
     "name",
     "urls",
@@ -26,6 +35,7 @@ ALLOWED_KEYS = {
     "title",
     "body",
     "enabled",
+    *DURATION_KEYS,
 }
 
 
@@ -54,12 +64,23 @@ def build(entry: Any, position: int) -> tuple[NotificationRule | None, list[str]
         min_consecutive_failures=entry.get("min_consecutive_failures", 1),
         throttle_seconds=entry.get("throttle_seconds", 0),
         enabled=bool(entry.get("enabled", True)),
+        slower_than_seconds=entry.get("slower_than_seconds"),
+        slower_than_median_factor=entry.get("slower_than_median_factor"),
+        median_of_last_runs=entry.get("median_of_last_runs", 20),
+        faster_than_seconds=entry.get("faster_than_seconds"),
+        running_longer_than_seconds=entry.get("running_longer_than_seconds"),
     )
     if "title" in entry:
         rule.title_template = entry["title"]
     if "body" in entry:
         rule.body_template = entry["body"]
-    problems = [f"{where}.{field}: {message}" for field, message in validation_errors(rule)]
+    problems: list[str] = []
+    for key in DURATION_KEYS:
+        value = getattr(rule, key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            problems.append(f"{where}.{key} must be a number.")
+            return None, problems
+    problems += [f"{where}.{field}: {message}" for field, message in validation_errors(rule)]
     for key in ("min_consecutive_failures", "throttle_seconds"):
         value = getattr(rule, key)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -89,6 +110,7 @@ def sync(using: str = "default") -> list[NotificationRule]:
         "title_template",
         "body_template",
         "enabled",
+        *DURATION_KEYS,
     )
     kept = []
     with transaction.atomic(using=using):

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from thx_cron import durations
 from thx_cron.conf import thx_settings
-from thx_cron.models import JobEvent
+from thx_cron.models import Job, JobEvent, JobLog
 from thx_cron_notifications import rendering, rules
 from thx_cron_notifications.conf import notify_settings
 from thx_cron_notifications.models import EventCursor, NotificationDelivery, NotificationRule
@@ -109,6 +110,9 @@ def _deliveries_for(event: JobEvent) -> list[int]:
     if not candidates:
         return []
     data = event.data or {}
+    by_id = {rule.pk: rule for rule in candidates}
+    rule_facts = [rule.facts(frozenset(j.pk for j in rule.jobs.all())) for rule in candidates]
+    duration = event.run.duration_seconds if event.run is not None else None
     facts = rules.EventFacts(
         id=event.pk,
         kind=event.kind,
@@ -118,30 +122,58 @@ def _deliveries_for(event: JobEvent) -> list[int]:
         occurred_at=event.occurred_at,
         consecutive_failures=int(data.get("consecutive_failures", 0) or 0),
         previous_consecutive_failures=int(data.get("previous_consecutive_failures", 0) or 0),
+        duration_seconds=duration,
+        medians=_medians(event, rule_facts) if duration is not None else {},
     )
-    by_id = {rule.pk: rule for rule in candidates}
-    rule_facts = [rule.facts(frozenset(j.pk for j in rule.jobs.all())) for rule in candidates]
     last = NotificationDelivery.objects.last_notified(job.pk, list(by_id))
     made = []
     for found in rules.match(facts, rule_facts, last):
         rule = by_id[found.rule_id]
         if NotificationDelivery.objects.filter(rule=rule, source_event_id=event.pk).exists():
             continue  # matched before (the sweep's second look)
-        context = rendering.run_context(
-            job, event.run, found.event, data, rule.name, run_link(event.run_id)
+        made.append(
+            make_delivery(rule, job, event.run, found.event, data, event.occurred_at, event.pk)
         )
-        delivery = NotificationDelivery.objects.create(
-            rule=rule,
-            job=job,
-            run=event.run,
-            source_event_id=event.pk,
-            event=found.event,
-            occurred_at=event.occurred_at,
-            title=rendering.render(rule.title_template, context, rendering.MAX_TITLE),
-            body=rendering.render(rule.body_template, context),
-        )
-        made.append(delivery.pk)
     return made
+
+
+def _medians(event: JobEvent, rule_facts: list[rules.RuleFacts]) -> dict[int, float | None]:
+    """The medians of earlier succeeded runs that rules comparing against one need, by count."""
+    wanted = {
+        rule.median_of_last_runs
+        for rule in rule_facts
+        if "slow" in rule.events and rule.slower_than_median_factor is not None
+    }
+    return {
+        count: durations.median_of_succeeded(event.job_id, count, before_run=event.run_id)
+        for count in wanted
+    }
+
+
+def make_delivery(
+    rule: NotificationRule,
+    job: Job,
+    run: JobLog | None,
+    event: str,
+    data: dict[str, object],
+    occurred_at: datetime,
+    source_event_id: int | None,
+) -> int:
+    """Create the delivery of `rule` about `event` of `run`, rendered; return its id."""
+    context = rendering.run_context(
+        job, run, event, data, rule.name, run_link(run.pk if run is not None else None)
+    )
+    delivery = NotificationDelivery.objects.create(
+        rule=rule,
+        job=job,
+        run=run,
+        source_event_id=source_event_id,
+        event=event,
+        occurred_at=occurred_at,
+        title=rendering.render(rule.title_template, context, rendering.MAX_TITLE),
+        body=rendering.render(rule.body_template, context),
+    )
+    return delivery.pk
 
 
 def run_link(run_id: int | None) -> str:

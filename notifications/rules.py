@@ -9,9 +9,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import MappingProxyType
 
 # The notification events a rule can ask for, in the order users read them.
-EVENTS = ("started", "succeeded", "failed", "timed_out", "lost", "missed", "recovered")
+EVENTS = (
+    "started",
+    "succeeded",
+    "failed",
+    "timed_out",
+    "lost",
+    "missed",
+    "recovered",
+    "slow",
+    "fast",
+    "running_long",
+)
+# Events about how long a run took (or is taking), each needing its rule's threshold.
+DURATION_EVENTS = frozenset({"slow", "fast", "running_long"})
 FAILURE_EVENTS = frozenset({"failed", "timed_out", "lost"})
 # Job event kinds that can turn into a notification; others (queued, output…) never do.
 SOURCE_KINDS = frozenset({"started", "succeeded", "failed", "timed_out", "lost", "missed"})
@@ -33,6 +47,9 @@ class EventFacts:
     occurred_at: datetime
     consecutive_failures: int = 0
     previous_consecutive_failures: int = 0
+    # How long the run took, and the median of the job's earlier succeeded runs, by how many.
+    duration_seconds: float | None = None
+    medians: Mapping[int, float | None] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,13 @@ class RuleFacts:
     min_failures: int = 1
     throttle_seconds: int = 0
     enabled: bool = True
+    # "slow": slower than S seconds, or than k times the median of the last N succeeded runs.
+    slower_than_seconds: float | None = None
+    slower_than_median_factor: float | None = None
+    median_of_last_runs: int = 20
+    # "fast": a succeeded run faster than S seconds. "running_long": still running after S.
+    faster_than_seconds: float | None = None
+    running_longer_than_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +81,52 @@ class Match:
 
 
 def wanted_event(event: EventFacts, rule: RuleFacts) -> str | None:
-    """Return the notification event `rule` wants for `event`, or None."""
+    """Return the notification event `rule` wants for `event`, or None.
+
+    A failure or recovery comes first, then a slow or fast run, then a plain success.
+    """
+    status = _status_event(event, rule)
+    if status not in (None, "succeeded"):
+        return status
+    return _duration_event(event, rule) or status
+
+
+def is_slow(event: EventFacts, rule: RuleFacts) -> bool:
+    """Return whether the run took longer than the rule's absolute or relative threshold."""
+    duration = event.duration_seconds
+    if duration is None:
+        return False
+    if rule.slower_than_seconds is not None and duration > rule.slower_than_seconds:
+        return True
+    if rule.slower_than_median_factor is None:
+        return False
+    median = event.medians.get(rule.median_of_last_runs)
+    return median is not None and duration > rule.slower_than_median_factor * median
+
+
+def is_fast(event: EventFacts, rule: RuleFacts) -> bool:
+    """Return whether the run ended sooner than the rule's lower threshold."""
+    duration = event.duration_seconds
+    limit = rule.faster_than_seconds
+    return duration is not None and limit is not None and duration < limit
+
+
+def running_long(rule: RuleFacts, running_for: float) -> bool:
+    """Return whether a run running for `running_for` seconds is past the rule's threshold."""
+    limit = rule.running_longer_than_seconds
+    return "running_long" in rule.events and limit is not None and running_for >= limit
+
+
+def _duration_event(event: EventFacts, rule: RuleFacts) -> str | None:
+    if event.kind in ("succeeded", "failed") and "slow" in rule.events and is_slow(event, rule):
+        return "slow"
+    # A failure already says something is wrong; "fast" is about runs that claim success.
+    if event.kind == "succeeded" and "fast" in rule.events and is_fast(event, rule):
+        return "fast"
+    return None
+
+
+def _status_event(event: EventFacts, rule: RuleFacts) -> str | None:
     kind = event.kind
     if kind == "succeeded":
         threshold = max(1, rule.min_failures)

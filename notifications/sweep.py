@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from thx_cron_notifications import delivery, global_rules, processing
+from thx_cron_notifications import delivery, global_rules, processing, running_long
 
 Q2_SCHEDULE_NAME = "thx-cron notifications sweep"
 
 
 def sweep() -> dict[str, int]:
-    """Sync operator rules, match events again, and enqueue due deliveries (retries)."""
+    """Sync operator rules, match events again, find long runs, and enqueue due deliveries."""
     global_rules.sync()
     matched = processing.process_new_events(lookback=True)
+    long_running = running_long.notify_running_long()
     due = delivery.send_due()
-    return {"matched": len(matched), "enqueued": len(due)}
+    return {"matched": len(matched), "running_long": len(long_running), "enqueued": len(due)}
 
 
 def ensure_q2_schedule(sender: Any = None, **kwargs: Any) -> None:

@@ -67,3 +67,11 @@ def flaky(marker: str, failures: int) -> int:
     if count < failures:
         raise RuntimeError(f"attempt {count + 1} fails")
     return count + 1
+
+
+@thx_cron.action("tests.base_url")
+def base_url() -> str:
+    """Return the base URL that links in notifications use."""
+    from thx_cron.conf import thx_settings
+
+    return str(thx_settings.BASE_URL)

@@ -95,6 +95,24 @@ def sleep(seconds: float) -> float:
     return float(seconds)
 
 
+def count(to: int = 5, every: float = 1.0) -> int:
+    """Print 1 to `to`, one number every `every` seconds: output that visibly streams."""
+    for number in range(1, int(to) + 1):
+        print(number, flush=True)
+        if number < to:
+            time.sleep(float(every))
+    return int(to)
+
+
+def _check_count(to: Any = 5, every: Any = 1.0) -> None:
+    if not isinstance(to, int) or isinstance(to, bool) or not 1 <= to <= 1000:
+        raise ActionError("args", f"to must be a whole number from 1 to 1000 (got {to!r}).")
+    if not isinstance(every, int | float) or isinstance(every, bool) or not 0 <= every <= 60:
+        raise ActionError(
+            "args", f"every must be a number of seconds from 0 to 60 (got {every!r})."
+        )
+
+
 class DemoFailure(RuntimeError):
     """Raised on purpose by demo.fail."""
 
@@ -117,3 +135,4 @@ def register_builtins(registry: Registry, demo: bool) -> None:
         registry.register("demo.echo", echo)
         registry.register("demo.sleep", sleep, validator=_check_seconds)
         registry.register("demo.fail", fail)
+        registry.register("demo.count", count, validator=_check_count)

@@ -47,6 +47,9 @@ DEFAULTS: dict[str, Any] = {
     # More django-q2 queues (ALT_CLUSTERS names) that `thx-cron worker` serves, each with its own
     # cluster process, so that their tasks never wait behind a burst of runs.
     "WORKER_QUEUES": [],
+    # Prometheus metrics at /metrics (staff only), and the window their run figures cover.
+    "METRICS": True,
+    "METRICS_WINDOW": 3600,
     # Base URL used for links in notifications.
     "BASE_URL": "http://127.0.0.1:8000",
 }
@@ -112,6 +115,14 @@ class _Settings:
     @property
     def MAX_RETRY_BACKOFF(self) -> int:  # noqa: N802
         return int(self.__getattr__("MAX_RETRY_BACKOFF"))
+
+    @property
+    def METRICS(self) -> bool:  # noqa: N802
+        return bool(self.__getattr__("METRICS"))
+
+    @property
+    def METRICS_WINDOW(self) -> int:  # noqa: N802
+        return int(self.__getattr__("METRICS_WINDOW"))
 
 
 thx_settings = _Settings()

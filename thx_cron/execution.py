@@ -10,12 +10,12 @@ from typing import TextIO
 
 from django.db import InterfaceError, OperationalError, connection
 
-from thx_cron import lifecycle, statements
+from thx_cron import lifecycle, run_log, statements
 from thx_cron.capture import capture
 from thx_cron.conf import thx_settings
 from thx_cron.heartbeat import Heartbeat
 from thx_cron.interrupt import Interrupter, RunCancelled, RunTimedOut
-from thx_cron.models import JobLog
+from thx_cron.models import Job, JobLog
 from thx_cron.registry import ActionNotRegistered, registry
 
 logger = logging.getLogger(__name__)
@@ -68,13 +68,27 @@ def execute(run_id: int) -> str:
     return execute_run(run, task_id=task_id).status
 
 
-def execute_run(run: JobLog, *, echo: TextIO | None = None, task_id: str = "") -> JobLog:
-    """Start `run`, call its action and record the outcome; return the run as it ended."""
+def execute_run(
+    run: JobLog, *, echo: TextIO | None = None, task_id: str = "", retry: bool = True
+) -> JobLog:
+    """Start `run`, call its action and record the outcome; return the run as it ended.
+
+    `retry` False records a failure without queueing a retry (a run in the foreground).
+    """
     job = run.job
     started = lifecycle.start(job, run, task_id=task_id)
     if started is None or started.status != JobLog.Status.RUNNING:
+        if started is not None:
+            run_log.finished(job, started)  # skipped by the overlap policy
         return started or JobLog.objects.get(pk=run.pk)
     run = started
+    run_log.started(job, run)
+    ended = _execute(job, run, echo, retry)
+    run_log.finished(job, ended)
+    return ended
+
+
+def _execute(job: Job, run: JobLog, echo: TextIO | None, retry: bool) -> JobLog:
     try:
         action = registry.get(job.action)
     except ActionNotRegistered as exc:
@@ -100,7 +114,9 @@ def execute_run(run: JobLog, *, echo: TextIO | None = None, task_id: str = "") -
     output = buffer.getvalue()
     if failure is None:
         return _record(lambda: lifecycle.complete(job, run, outcome, output=output))
-    return _record(lambda: lifecycle.error(job, run, failure, status=status, output=output))
+    return _record(
+        lambda: lifecycle.error(job, run, failure, status=status, output=output, retry=retry)
+    )
 
 
 def _record(write: Callable[[], JobLog], attempts: int = RECORD_ATTEMPTS) -> JobLog:
@@ -119,4 +135,4 @@ def _record(write: Callable[[], JobLog], attempts: int = RECORD_ATTEMPTS) -> Job
 
 def run_in_foreground(run: JobLog) -> JobLog:
     """Execute `run` in this process, echoing its output to the terminal."""
-    return execute_run(run, echo=sys.__stdout__)
+    return execute_run(run, echo=sys.__stdout__, retry=False)

@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 
 # Output events carry at most this much of the newly appended text.
 OUTPUT_CHUNK = 4096
+# Between beats, a run looks this often for a cancel request and publishes new output, so that
+# a cancel takes effect and output appears within about a second (runs shorter never look).
+STEP_SECONDS = 1.0
 
 
 class Heartbeat:
@@ -32,11 +35,14 @@ class Heartbeat:
         self.buffer = buffer
         self.interrupter = interrupter
         self.every = every
-        self.next_beat = 0.0
+        self.step_every = min(every, STEP_SECONDS)
+        self.next_beat = 0.0  # the next step; a full beat when `next_full` has come
+        self.next_full = 0.0
         self._published = 0
 
     def __enter__(self) -> Heartbeat:
-        self.next_beat = time.monotonic() + self.every
+        self.next_beat = time.monotonic() + self.step_every
+        self.next_full = time.monotonic() + self.every
         _beater.get().add(self)
         return self
 
@@ -48,6 +54,15 @@ class Heartbeat:
     ) -> None:
         # Once removed (under the beater's lock) no beat, and so no cancel, can reach the run.
         _beater.get().remove(self)
+
+    def step(self) -> None:
+        """Beat when due or when there is new output; otherwise only look for a cancel."""
+        if time.monotonic() >= self.next_full or self.buffer.written != self._published:
+            self.next_full = time.monotonic() + self.every
+            self.beat()
+        elif JobLog.objects.filter(pk=self.run.pk, cancel_requested=True).exists():
+            self.interrupter.cancel()
+            self.next_beat = float("inf")
 
     def beat(self) -> None:
         """Renew the lease, store new output with an event, and honour a cancel request."""
@@ -114,9 +129,9 @@ class _Beater:
             with self.lock:
                 for heartbeat in [hb for hb in self.beats if hb.next_beat <= time.monotonic()]:
                     heartbeat.next_beat = max(heartbeat.next_beat, time.monotonic())
-                    heartbeat.next_beat += heartbeat.every
+                    heartbeat.next_beat += heartbeat.step_every
                     try:
-                        heartbeat.beat()
+                        heartbeat.step()
                     except Exception:  # a missed beat is retried; the lease tolerates several
                         logger.warning(
                             "Heartbeat of run %s failed", heartbeat.run.pk, exc_info=True

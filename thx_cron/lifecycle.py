@@ -26,6 +26,9 @@ Status = JobLog.Status
 
 # How long a run that waits for its job's running run (overlap "queue") sleeps before re-checking.
 QUEUE_RECHECK = timedelta(seconds=5)
+# How long a run waits for an earlier occurrence of its job that is still queued to start.
+EARLIER_RECHECK = timedelta(seconds=1)
+OCCURRENCE_TRIGGERS = (JobLog.Trigger.SCHEDULE, JobLog.Trigger.CATCH_UP)
 
 
 def worker_name() -> str:
@@ -154,13 +157,29 @@ def _wait_or_skip(job: Job, run: JobLog, now: datetime) -> JobLog | None:
     now (not queued any more, or re-queued to wait for the running one).
     """
     others = Q(job_id=job.pk, status=Status.RUNNING)
+    if run.scheduled_for is not None and run.trigger in OCCURRENCE_TRIGGERS:
+        # Occurrences start in order: an earlier one still queued (catch-up runs queued at once
+        # go to different workers) goes first, rather than be skipped behind a later one.
+        others |= Q(
+            job_id=job.pk,
+            status=Status.QUEUED,
+            trigger__in=OCCURRENCE_TRIGGERS,
+            scheduled_for__lt=run.scheduled_for,
+        )
     if job.overlap_policy == Job.Overlap.ALLOW:
         others = Q(pk__in=[])  # the policy changed to "allow" since the first look
-    # One read answers both questions: is this run still queued, and is another running?
+    # One read answers both questions: is this run still queued, and is another running or due
+    # before it?
     found = dict(JobLog.objects.filter(Q(pk=run.pk) | others).values_list("pk", "status"))
     if found.get(run.pk) != Status.QUEUED:
         return None
-    busy = next((pk for pk in found if pk != run.pk), None)
+    earlier = [pk for pk, status in found.items() if pk != run.pk and status == Status.QUEUED]
+    busy = next((pk for pk in found if pk != run.pk and pk not in earlier), None)
+    if earlier and busy is None:
+        run.due_at = now + EARLIER_RECHECK
+        run.enqueued_at = None
+        run.save(update_fields=["due_at", "enqueued_at"])
+        return None
     if busy is None:
         return _GO
     if job.overlap_policy == Job.Overlap.SKIP:

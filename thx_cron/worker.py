@@ -13,7 +13,7 @@ from types import FrameType
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from thx_cron import dispatch
+from thx_cron import dispatch, metrics
 from thx_cron.conf import thx_settings
 from thx_cron.models import Job
 
@@ -39,7 +39,8 @@ def dispatch_forever(stop: threading.Event, interval: float | None = None) -> No
     failures = 0
     while not stop.is_set():
         try:
-            dispatch.tick()
+            with metrics.tick_timer():
+                dispatch.tick()
             pause = seconds_until_next_due(interval)
             failures = 0
         except Exception:

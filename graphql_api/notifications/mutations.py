@@ -30,14 +30,35 @@ FIELDS = (
     "tags",
     "min_consecutive_failures",
     "throttle_seconds",
+    "slower_than_seconds",
+    "slower_than_median_factor",
+    "median_of_last_runs",
+    "faster_than_seconds",
+    "running_longer_than_seconds",
     "title_template",
     "body_template",
     "enabled",
 )
 # What a test's failure shows to a user who is not staff (the details go to the server log).
 TEST_FAILED = "failed"
+# Thresholds that null switches off.
+NULLABLE = frozenset(
+    {
+        "slower_than_seconds",
+        "slower_than_median_factor",
+        "faster_than_seconds",
+        "running_longer_than_seconds",
+    }
+)
 # Model field -> input field, for error messages.
-FIELD_PATHS = {"jobs": "jobIds"}
+FIELD_PATHS = {
+    "jobs": "jobIds",
+    "slower_than_seconds": "slowerThanSeconds",
+    "slower_than_median_factor": "slowerThanMedianFactor",
+    "median_of_last_runs": "medianOfLastRuns",
+    "faster_than_seconds": "fasterThanSeconds",
+    "running_longer_than_seconds": "runningLongerThanSeconds",
+}
 
 
 def _rule(info: Info, id: strawberry.ID) -> NotificationRule:
@@ -58,8 +79,12 @@ def _save(
         value = getattr(data, name)
         if value is strawberry.UNSET:
             continue
-        if value is None:
+        if value is None and name not in NULLABLE:
             raise InputError(name, "This field cannot be null.")
+        if name == "events":
+            value = [str(getattr(event, "value", event)) for event in value]
+        elif name == "scope":
+            value = str(getattr(value, "value", value))
         setattr(rule, name, value)
     if creating:
         for required in ("name", "urls", "events"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import strawberry
 import strawberry_django
@@ -15,17 +15,30 @@ from thx_cron_graphql.permissions import Info, current_user
 from thx_cron_graphql.types import JobLogType, JobType
 from thx_cron_notifications.models import NotificationDelivery, NotificationRule
 
+# One convention with the jobs' fields: the models' choices are the API's enums.
+NotificationEvent: TypeAlias = NotificationRule.Event
+NotificationScope: TypeAlias = NotificationRule.Scope
+DeliveryStatus: TypeAlias = NotificationDelivery.Status
+strawberry.enum(NotificationEvent, name="NotificationEvent")
+strawberry.enum(NotificationScope, name="NotificationScope")
+strawberry.enum(DeliveryStatus, name="DeliveryStatus")
+
 
 @strawberry_django.type(NotificationRule, name="NotificationRule")
 class NotificationRuleType(relay.Node):
     _id_attr = "pk"
     name: str
-    events: list[str]
-    scope: str
+    events: list[NotificationEvent]
+    scope: NotificationScope
     tags: list[str]
     jobs: list[JobType]
     min_consecutive_failures: int
     throttle_seconds: int
+    slower_than_seconds: float | None
+    slower_than_median_factor: float | None
+    median_of_last_runs: int
+    faster_than_seconds: float | None
+    running_longer_than_seconds: int | None
     title_template: str
     body_template: str
     enabled: bool
@@ -47,8 +60,10 @@ class NotificationDeliveryType(relay.Node):
     _id_attr = "pk"
     rule: NotificationRuleType
     run: JobLogType | None
-    event: str
-    status: str
+    event: str = strawberry_django.field(
+        description="The rule's event this delivery tells about (lowercase), or test."
+    )
+    status: DeliveryStatus
     title: str
     body: str
     attempts: int

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from thx_cron import durations
 from thx_cron.models.job import only_visible
 from thx_cron_notifications import notifier, rendering
 from thx_cron_notifications import rules as matching
@@ -38,6 +39,9 @@ class NotificationRule(models.Model):
         LOST = "lost"
         MISSED = "missed"
         RECOVERED = "recovered"
+        SLOW = "slow"
+        FAST = "fast"
+        RUNNING_LONG = "running_long", "running long"
 
     class Scope(models.TextChoices):
         ALL = matching.SCOPE_ALL, "all jobs of the owner"
@@ -59,7 +63,10 @@ class NotificationRule(models.Model):
     events = models.JSONField(
         default=list,
         blank=True,
-        help_text="started, succeeded, failed, timed_out, lost, missed, recovered",
+        help_text=(
+            "started, succeeded, failed, timed_out, lost, missed, recovered, "
+            "slow, fast, running_long"
+        ),
     )
     scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.ALL)
     jobs = models.ManyToManyField("thx_cron.Job", blank=True, related_name="+")
@@ -69,6 +76,28 @@ class NotificationRule(models.Model):
     )
     throttle_seconds = models.PositiveIntegerField(
         default=0, help_text="At most one message per job in this window (0: no limit)."
+    )
+    slower_than_seconds = models.FloatField(
+        null=True, blank=True, help_text='"slow": a run that took longer than this many seconds.'
+    )
+    slower_than_median_factor = models.FloatField(
+        null=True,
+        blank=True,
+        help_text='"slow": a run that took longer than this many times the median of the '
+        "job's last succeeded runs.",
+    )
+    median_of_last_runs = models.PositiveIntegerField(
+        default=20, help_text="How many succeeded runs the median is taken over."
+    )
+    faster_than_seconds = models.FloatField(
+        null=True,
+        blank=True,
+        help_text='"fast": a succeeded run that took less than this many seconds.',
+    )
+    running_longer_than_seconds = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text='"running_long": a run still running this many seconds after it started.',
     )
     title_template = models.TextField(blank=True, default=rendering.DEFAULT_TITLE)
     body_template = models.TextField(blank=True, default=rendering.DEFAULT_BODY)
@@ -120,6 +149,11 @@ class NotificationRule(models.Model):
             min_failures=self.min_consecutive_failures,
             throttle_seconds=self.throttle_seconds,
             enabled=self.enabled,
+            slower_than_seconds=self.slower_than_seconds,
+            slower_than_median_factor=self.slower_than_median_factor,
+            median_of_last_runs=self.median_of_last_runs,
+            faster_than_seconds=self.faster_than_seconds,
+            running_longer_than_seconds=self.running_longer_than_seconds,
         )
 
     owner_id: int | None
@@ -159,6 +193,7 @@ def validation_errors(rule: NotificationRule) -> list[tuple[str, str]]:
         errors.append(("tags", "A rule scoped to tags needs at least one tag."))
     if rule.min_consecutive_failures is not None and rule.min_consecutive_failures < 1:
         errors.append(("min_consecutive_failures", "Must be at least 1."))
+    errors.extend(duration_errors(rule, events if isinstance(events, list) else []))
     for name, limit in (
         ("title_template", rendering.MAX_TITLE),
         ("body_template", rendering.MAX_BODY),
@@ -169,4 +204,35 @@ def validation_errors(rule: NotificationRule) -> list[tuple[str, str]]:
             errors.append((name, f"The template {exc.message}."))
     if not (rule.title_template or "").strip() and not (rule.body_template or "").strip():
         errors.append(("body_template", "Give a title or a body template."))
+    return errors
+
+
+def duration_errors(rule: NotificationRule, events: list[Any]) -> list[tuple[str, str]]:
+    """Return what is wrong with the rule's duration thresholds and the events needing them."""
+    errors: list[tuple[str, str]] = []
+    for name in ("slower_than_seconds", "faster_than_seconds", "running_longer_than_seconds"):
+        value = getattr(rule, name)
+        if value is not None and value <= 0:
+            errors.append((name, f"Must be more than 0 seconds (got {value:g})."))
+    factor = rule.slower_than_median_factor
+    if factor is not None and factor <= 1:
+        errors.append(("slower_than_median_factor", f"Must be more than 1 (got {factor:g})."))
+    if not 1 <= (rule.median_of_last_runs or 0) <= durations.MAX_RUNS:
+        errors.append(("median_of_last_runs", f"Must be from 1 to {durations.MAX_RUNS}."))
+    if "slow" in events and rule.slower_than_seconds is None and factor is None:
+        errors.append(
+            (
+                "slower_than_seconds",
+                'The "slow" event needs slower_than_seconds or slower_than_median_factor.',
+            )
+        )
+    if "fast" in events and rule.faster_than_seconds is None:
+        errors.append(("faster_than_seconds", 'The "fast" event needs faster_than_seconds.'))
+    if "running_long" in events and rule.running_longer_than_seconds is None:
+        errors.append(
+            (
+                "running_longer_than_seconds",
+                'The "running_long" event needs running_longer_than_seconds.',
+            )
+        )
     return errors

@@ -50,7 +50,7 @@ def test_the_count_up_to_a_limit_counts_only_the_runs_the_caller_may_see_and_fil
     mine.start(run)
     assert runs_of(alice, 10) == {"totalCount": 3, "totalCountUpTo": 3}
     assert runs_of(bob, 10) == {"totalCount": 5, "totalCountUpTo": 5}
-    running = {"status": {"exact": "running"}}
+    running = {"status": {"exact": "RUNNING"}}
     assert runs_of(alice, 10, running) == {"totalCount": 1, "totalCountUpTo": 1}
     assert runs_of(bob, 10, running) == {"totalCount": 0, "totalCountUpTo": 0}
 

@@ -32,7 +32,7 @@ def client_for() -> Callable[[Any], GraphQLClient]:
 
 
 def create(client: GraphQLClient, **fields: Any) -> dict[str, Any]:
-    values = {"name": "ops", "urls": [MAILTO], "events": ["failed"], **fields}
+    values = {"name": "ops", "urls": [MAILTO], "events": ["FAILED"], **fields}
     return client.execute(CREATE, {"input": values})["data"]["createNotificationRule"]
 
 

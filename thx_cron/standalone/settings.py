@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.management.utils import get_random_secret_key
 
+from thx_cron.log_format import logging_config
 from thx_cron.standalone.database import database_config
 
 
@@ -170,14 +171,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {
-        "thx_cron": {"level": os.environ.get("LOG_LEVEL", "INFO")},
-        "django-q": {"level": os.environ.get("LOG_LEVEL", "WARNING")},
-    },
-}
+# Plain text, or one JSON object a line with THX_CRON_LOG_FORMAT=json.
+LOGGING = logging_config(
+    os.environ.get("THX_CRON_LOG_FORMAT", "text").strip().lower() or "text",
+    os.environ.get("LOG_LEVEL", "").upper(),
+)

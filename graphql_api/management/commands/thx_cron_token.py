@@ -16,8 +16,10 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="Create a token and print it.")
         create.add_argument("--user", required=True, help="Username of the token's owner.")
         create.add_argument("--name", default="", help="A label to tell tokens apart.")
-        listing = actions.add_parser("list", help="List a user's tokens (never their secrets).")
-        listing.add_argument("--user", required=True)
+        listing = actions.add_parser(
+            "list", help="List every user's tokens, or one user's (never their secrets)."
+        )
+        listing.add_argument("--user", help="Only this user's tokens.")
         revoke = actions.add_parser("revoke", help="Revoke a token by id.")
         revoke.add_argument("id", type=int)
 
@@ -28,11 +30,16 @@ class Command(BaseCommand):
             self.stderr.write(f"Token {token.pk} created; it is shown only now.")
             self.stdout.write(secret)
         elif action == "list":
-            for token in ApiToken.objects.owned_by(self._user(options["user"])):
+            if options["user"]:
+                tokens = ApiToken.objects.owned_by(self._user(options["user"]))
+            else:
+                tokens = ApiToken.objects.all()
+            for token in tokens.select_related("user").order_by("user__username", "id"):
                 state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
                 used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
                 self.stdout.write(
-                    f"{token.pk}\t{token.prefix}…\t{token.name or '-'}\t{state}\tused {used}"
+                    f"{token.pk}\t{token.user.get_username()}\t{token.prefix}…\t"
+                    f"{token.name or '-'}\t{state}\tused {used}"
                 )
         else:
             found = ApiToken.objects.filter(pk=options["id"]).first()

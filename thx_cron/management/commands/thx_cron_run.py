@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from thx_cron import lifecycle
 from thx_cron.execution import run_in_foreground
-from thx_cron.models import Job, JobLog
+from thx_cron.management.arguments import find_job
+from thx_cron.models import JobLog
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         job = find_job(options["job"])
         run = lifecycle.create_run(job, trigger=JobLog.Trigger.MANUAL)
+        # In the foreground the operator sees the failure and decides; no retry is queued behind.
         run = run_in_foreground(run)
         self.stdout.write(f"run {run.pk} {run.status} in {run.duration_seconds or 0:.3f} s")
         if run.result is not None:
@@ -26,15 +28,3 @@ class Command(BaseCommand):
             if run.traceback:
                 self.stderr.write(run.traceback)
             raise CommandError(f"job '{job.name}' {run.status}: {run.error}")
-
-
-def find_job(ref: str) -> Job:
-    """Return the job with this id or (unique) name, or raise CommandError saying why not."""
-    matches = list(Job.objects.filter(name=ref)[:2])
-    if not matches and ref.isdigit():
-        matches = list(Job.objects.filter(pk=int(ref)))
-    if not matches:
-        raise CommandError(f"job: no job with id or name '{ref}'.")
-    if len(matches) > 1:
-        raise CommandError(f"job: several jobs are named '{ref}'; give the id instead.")
-    return matches[0]

@@ -4,16 +4,27 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from thx_cron.management.arguments import check_port_free, port, positive_int
 from thx_cron.server import run_web
 
 
 class Command(BaseCommand):
-    help = "Serve the GraphQL API, GraphiQL and the admin (HTTP and WebSocket on one port)."
+    help = "Serve the GraphQL API, GraphiQL, the admin and /metrics (HTTP and WebSocket, one port)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+        )
+        parser.add_argument(
+            "--port", type=port, default=8000, help="TCP port to listen on (default: %(default)s)"
+        )
+        parser.add_argument(
+            "--workers",
+            type=positive_int,
+            default=1,
+            help="uvicorn worker processes (default: %(default)s)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        check_port_free(options["host"], options["port"])
         run_web(options["host"], options["port"], options["workers"])
