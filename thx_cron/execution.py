@@ -100,7 +100,11 @@ def execute_run(run: JobLog, *, echo: TextIO | None = None, task_id: str = "") -
     output = buffer.getvalue()
     if failure is None:
         return _record(lambda: lifecycle.complete(job, run, outcome, output=output))
-    return _record(lambda: lifecycle.error(job, run, failure, status=status, output=output))
+    # A failure may carry what the action found out (run_program: the exit code).
+    partial = getattr(failure, "result", None)
+    return _record(
+        lambda: lifecycle.error(job, run, failure, status=status, output=output, result=partial)
+    )
 
 
 def _record(write: Callable[[], JobLog], attempts: int = RECORD_ATTEMPTS) -> JobLog:
