@@ -246,6 +246,5 @@ def sync_quietly(reason: str, using: str = "default") -> SyncPlan | None:
         for error in exc.errors:
             logger.warning("Declared jobs not synced (%s): %s", reason, error)
         return None
-    if result.drift:
-        logger.info("Declared jobs synced (%s): %s", reason, result.summary())
+    logger.info("Declared jobs synced (%s): %s", reason, result.summary())
     return result
