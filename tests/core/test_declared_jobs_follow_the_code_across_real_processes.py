@@ -72,3 +72,14 @@ def test_declared_jobs_follow_their_declarations(tmp_path: Path) -> None:
     tick = Job.objects.get(key="tick")
     assert not tick.enabled and not tick.declared
     assert ticks.count() >= runs_before > 0
+
+
+def test_a_worker_does_not_start_with_a_bad_jobs_file(tmp_path: Path) -> None:
+    jobs_file = tmp_path / "jobs.toml"
+    jobs_file.write_text('[jobs.backup]\naction = "demo.echo"\nargs = ["x"]\ncron = "0 2 * *"\n')
+    started = thx(["worker"], THX_CRON_JOBS_FILE=str(jobs_file))
+    assert started.returncode != 0
+    assert "thx_cron.E020" in started.stderr
+    assert f"jobs file {jobs_file} [jobs.backup]: cron" in started.stderr
+    assert "Traceback" not in started.stderr
+    assert not Job.objects.exists()
