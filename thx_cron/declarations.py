@@ -126,7 +126,7 @@ def read(raw: Mapping[str, Any], source: str, defaults: Mapping[str, Any]) -> De
         if not isinstance(value, kinds) or wrong_bool:
             raise DeclarationError(source, name, f"Expected {_type_name(kinds)}, got {value!r}.")
         if name == "enabled":
-            enabled = value
+            enabled = bool(value)
         else:
             fields[name] = value
     if "tags" in raw:

@@ -73,7 +73,8 @@ class SyncPlan:
 
 
 def _defaults() -> dict[str, Any]:
-    return {name: Job._meta.get_field(name).get_default() for name in DEFINITION_FIELDS}
+    fields = {field.name: field for field in Job._meta.concrete_fields}
+    return {name: fields[name].get_default() for name in DEFINITION_FIELDS}
 
 
 def gather() -> list[Declaration]:
@@ -151,7 +152,8 @@ def validate(found: list[Declaration], existing: dict[str, Job] | None = None) -
 
 
 def declared_rows(using: str = "default") -> dict[str, Job]:
-    return {job.key: job for job in Job.objects.using(using).filter(key__isnull=False)}
+    rows = Job.objects.using(using).filter(key__isnull=False)
+    return {str(job.key): job for job in rows}
 
 
 def plan(found: list[Declaration], using: str = "default") -> SyncPlan:
