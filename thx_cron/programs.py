@@ -113,7 +113,8 @@ def run_program(
         cwd=cwd,
         start_new_session=True,
     )
-    grace = float(thx_settings.PROGRAM_KILL_GRACE)
+    # A cancelled run stops renewing its lease: the program must be gone well before it ends.
+    grace = min(float(thx_settings.PROGRAM_KILL_GRACE), thx_settings.LEASE_SECONDS / 4)
     try:
         stderr_tail = _relay(proc, timeout)
     except BaseException:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 
 from thx_cron import declarations
 from thx_cron.conf import thx_settings
@@ -247,6 +247,10 @@ def sync_quietly(reason: str, using: str = "default") -> SyncPlan | None:
     except SyncError as exc:
         for error in exc.errors:
             logger.warning("Declared jobs not synced (%s): %s", reason, error)
+        return None
+    except DatabaseError as exc:
+        # For example a migrate back to before 0002_declared_jobs_key: there is no key column.
+        logger.warning("Declared jobs not synced (%s): %s", reason, exc)
         return None
     logger.info("Declared jobs synced (%s): %s", reason, result.summary())
     return result
