@@ -85,6 +85,7 @@ def test_allowed_programs_must_be_absolute(settings: Any) -> None:
     assert error.id == "thx_cron.E022" and "'backup.sh'" in error.msg
 
 
+@pytest.mark.django_db  # on Django 6, its model checks ask the database about JSON support
 def test_manage_py_check_fails_on_a_bad_declaration(settings: Any) -> None:
     settings.THX_CRON_JOBS = [{"key": "a", "action": "nope.missing", "cron": "* * * * *"}]
     with pytest.raises(SystemCheckError, match="thx_cron.E020"):
