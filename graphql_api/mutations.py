@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from thx_cron import dispatch, lifecycle
+from thx_cron.declarations import DECLARED_IN_CODE
 from thx_cron.models import Job, JobLog
 from thx_cron_graphql.errors import InputError, NotAllowed, remap
 from thx_cron_graphql.inputs import (
@@ -29,8 +30,21 @@ from thx_cron_graphql.permissions import (
 from thx_cron_graphql.types import DeletedJob, JobLogType, JobType
 
 
+def _refuse_declared(job: Job, field: str) -> None:
+    """A declared job's definition changes only with its declaration in code."""
+    if job.declared:
+        raise InputError(field, DECLARED_IN_CODE.format(key=job.key), code="declared")
+
+
 def _save(job: Job, data: JobInput, *, creating: bool) -> Job:
     values = input_values(data)
+    if not creating:
+        # `enabled` is pausing and resuming, which a declared job still allows.
+        definition = [name for name in values if name != "enabled"]
+        if data.schedule is not strawberry.UNSET:
+            definition.insert(0, "schedule")
+        if definition:
+            _refuse_declared(job, FIELD_PATHS.get(definition[0], definition[0]))
     missing = null_fields(values)
     if missing:
         raise InputError(missing[0], "This field cannot be null.")
@@ -72,6 +86,7 @@ class JobMutations:
     def delete_job(self, info: Info, id: strawberry.ID) -> DeletedJob:
         """Delete a job with its runs and events."""
         job = changeable_job(info, id, permission="delete")
+        _refuse_declared(job, "id")
         deleted = DeletedJob(id=strawberry.ID(str(id)), name=job.name)
         job.delete()
         return deleted

@@ -169,6 +169,12 @@ class JobType(relay.Node):
     misfire_grace_seconds: int | None
     max_retries: int
     retry_backoff_seconds: int
+    declared: bool = strawberry_django.field(
+        description="Declared in code: only pause, resume and run now change it here."
+    )
+    key: str | None = strawberry_django.field(
+        description="The key of its declaration in code (kept after the code drops it)."
+    )
     next_run_at: datetime | None
     last_run_at: datetime | None
     last_run: JobLogType | None

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from thx_cron import dispatch, lifecycle
+from thx_cron.declarations import DEFINITION_FIELDS
 from thx_cron.models import Job, JobLog
 from thx_cron.models.job import RUN_SUMMARY_FIELDS
 from thx_cron.schedule import InvalidSchedule, parse_timezone
@@ -72,7 +73,7 @@ class JobAdmin(admin.ModelAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("name", "description", "owner", "tags", "enabled")}),
+        (None, {"fields": ("name", "description", "owner", "tags", "enabled", "declared_as")}),
         ("Action", {"fields": ("action", "args", "kwargs")}),
         (
             "Schedule",
@@ -115,6 +116,36 @@ class JobAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = (*self.readonly_fields, "declared_as")
+        if obj is not None and obj.declared:
+            # Its declaration in code owns the definition; pause, resume and run now still work.
+            return (*DEFINITION_FIELDS, "owner", *fields)
+        return fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.declared:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        declared = list(queryset.filter(declared=True).values_list("name", flat=True))
+        if declared:
+            self.message_user(
+                request,
+                f"Not deleted, declared in code: {', '.join(declared)}.",
+                messages.WARNING,
+            )
+        super().delete_queryset(request, queryset.filter(declared=False))
+
+    @admin.display(description="declared in code")
+    def declared_as(self, job: Job) -> str:
+        if job.declared:
+            return f"yes, key {job.key!r}: change its declaration to change it"
+        if job.key:
+            return f"no longer (key {job.key!r}); disabled when its declaration was removed"
+        return "no"
 
     @admin.display(description="schedule")
     def schedule_text(self, job: Job) -> str:

@@ -29,9 +29,31 @@ class ThxCronConfig(AppConfig):
                     pass  # reported by check thx_cron.E002
         # Actions decorated with @thx_cron.action in each installed app's cron_actions module.
         autodiscover_modules("cron_actions")
+        _import_action_modules(thx_settings.ACTION_MODULES)
         post_migrate.connect(ensure_q2_schedules, sender=self)
+        post_migrate.connect(sync_declared_jobs, sender=self, dispatch_uid="thx_cron.sync")
         from django_q.signals import pre_execute
 
         from thx_cron.execution import remember_task
 
         pre_execute.connect(remember_task, dispatch_uid="thx_cron.remember_task")
+
+
+def _import_action_modules(modules: object) -> None:
+    """Import the operator's action modules (THX_CRON_ACTION_MODULES); errors are check E021."""
+    from importlib import import_module
+
+    if not isinstance(modules, list | tuple):
+        return
+    for module in modules:
+        try:
+            import_module(str(module))
+        except Exception:  # noqa: BLE001, S110  (reported by check thx_cron.E021)
+            pass
+
+
+def sync_declared_jobs(sender: object, using: str = "default", **kwargs: object) -> None:
+    """After migrate, bring declared jobs in line with the code (post_migrate)."""
+    from thx_cron.sync import sync_quietly
+
+    sync_quietly("migrate", using=using)

@@ -11,6 +11,7 @@ from django.core import management
 
 from thx_cron import outbound
 from thx_cron.conf import thx_settings
+from thx_cron.programs import check_program, run_program
 from thx_cron.registry import ActionError, Registry
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -131,6 +132,7 @@ def register_builtins(registry: Registry, demo: bool) -> None:
     """Register the built-in actions, and the demo actions when `demo` is true."""
     registry.register("thx_cron.http_request", http_request, validator=_check_http)
     registry.register("thx_cron.call_command", call_command, validator=_check_command)
+    registry.register("thx_cron.run_program", run_program, validator=check_program)
     if demo:
         registry.register("demo.echo", echo)
         registry.register("demo.sleep", sleep, validator=_check_seconds)

@@ -117,3 +117,58 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
             )
         )
     return errors
+
+
+@register()
+def check_declared_jobs(app_configs: Any = None, **kwargs: Any) -> list[Error | Warning]:
+    """Report declarations that cannot become jobs (thx_cron.E020) and unimportable modules."""
+    from importlib import import_module
+
+    from thx_cron import sync
+
+    errors: list[Error | Warning] = []
+    modules = getattr(settings, "THX_CRON_ACTION_MODULES", DEFAULTS["ACTION_MODULES"])
+    if not isinstance(modules, list | tuple) or not all(isinstance(m, str) for m in modules):
+        errors.append(
+            Error("THX_CRON_ACTION_MODULES must be a list of module names.", id="thx_cron.E021")
+        )
+    else:
+        for module in modules:
+            try:
+                import_module(module)
+            except Exception as exc:  # noqa: BLE001  (any error importing it is the operator's)
+                errors.append(
+                    Error(
+                        f"THX_CRON_ACTION_MODULES: cannot import {module!r}: {exc}",
+                        id="thx_cron.E021",
+                    )
+                )
+    try:
+        sync.validate(sync.gather())
+    except sync.SyncError as exc:
+        errors += [
+            Error(
+                f"Declared job {error.source}: {error.field}: {error.message}",
+                hint="Fix the declaration; until then no declared job is synced.",
+                obj=error.source,
+                id="thx_cron.E020",
+            )
+            for error in exc.errors
+        ]
+    return errors
+
+
+@register()
+def check_allowed_programs(app_configs: Any = None, **kwargs: Any) -> list[Error | Warning]:
+    """THX_CRON_ALLOWED_PROGRAMS holds absolute paths or glob patterns (thx_cron.E022)."""
+    value = getattr(settings, "THX_CRON_ALLOWED_PROGRAMS", DEFAULTS["ALLOWED_PROGRAMS"])
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        return [Error("THX_CRON_ALLOWED_PROGRAMS must be a list of strings.", id="thx_cron.E022")]
+    return [
+        Error(
+            f"THX_CRON_ALLOWED_PROGRAMS: {pattern!r} is not an absolute path or pattern.",
+            id="thx_cron.E022",
+        )
+        for pattern in value
+        if not pattern.startswith("/")
+    ]

@@ -50,6 +50,15 @@ DEFAULTS: dict[str, Any] = {
     # Prometheus metrics at /metrics (staff only), and the window their run figures cover.
     "METRICS": True,
     "METRICS_WINDOW": 3600,
+    # Jobs declared in settings (a list of dicts, see docs/declared-jobs.md), and a TOML file of
+    # more; modules imported at start so that their actions and @thx_cron.job declarations exist.
+    "JOBS": [],
+    "JOBS_FILE": "",
+    "ACTION_MODULES": [],
+    # Executables that `thx_cron.run_program` may run: absolute paths or glob patterns.
+    "ALLOWED_PROGRAMS": [],
+    # Seconds a stopped program's process group gets between SIGTERM and SIGKILL.
+    "PROGRAM_KILL_GRACE": 5.0,
     # Base URL used for links in notifications.
     "BASE_URL": "http://127.0.0.1:8000",
 }

@@ -114,8 +114,12 @@ def _execute(job: Job, run: JobLog, echo: TextIO | None, retry: bool) -> JobLog:
     output = buffer.getvalue()
     if failure is None:
         return _record(lambda: lifecycle.complete(job, run, outcome, output=output))
+    # A failure may carry what the action found out (run_program: the exit code).
+    partial = getattr(failure, "result", None)
     return _record(
-        lambda: lifecycle.error(job, run, failure, status=status, output=output, retry=retry)
+        lambda: lifecycle.error(
+            job, run, failure, status=status, output=output, retry=retry, result=partial
+        )
     )
 
 

@@ -234,6 +234,7 @@ def error(
     output: str | None = None,
     retry: bool = True,
     now: datetime | None = None,
+    result: Any = None,
 ) -> JobLog:
     """Mark `run` failed (or timed out, lost, cancelled) and queue a retry if any are left."""
     now = now or timezone.now()
@@ -244,7 +245,9 @@ def error(
         message, trace = str(exc), ""
     with transaction.atomic():
         job = _lock_job(job)
-        finished, ended = _end(job, run, status, now, error=message, traceback=trace, output=output)
+        finished, ended = _end(
+            job, run, status, now, result=result, error=message, traceback=trace, output=output
+        )
         # Only the caller that ended the run queues its retry: dispatchers recovering the same
         # stale run race here.
         if retry and ended and status in JobLog.FAILURE_STATUSES:

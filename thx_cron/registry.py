@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from thx_cron import django_tasks
+
 ActionFunc = Callable[..., Any]
 
 
@@ -42,6 +44,8 @@ class Action:
     arguments: tuple[Argument, ...] = field(default_factory=tuple)
     # Extra checks of the arguments at save time (for example an allow-list); raises ActionError.
     validator: Callable[..., None] | None = None
+    # What was registered when it is not `func` itself (a Django task, run through `func`).
+    original: Any = None
 
     def bind(self, args: list[Any], kwargs: dict[str, Any]) -> None:
         """Raise ActionError unless the action accepts these arguments."""
@@ -97,11 +101,16 @@ class Registry:
     ) -> Action:
         if not name or not isinstance(name, str):
             raise ValueError("An action needs a non-empty name.")
+        original = func if django_tasks.is_task(func) else None
         existing = self._actions.get(name)
         if existing is not None and existing.func is not func:
-            raise ValueError(f"Action '{name}' is already registered to {existing.func!r}.")
+            if original is None or existing.original is not original:
+                raise ValueError(f"Action '{name}' is already registered to {existing.func!r}.")
+            return existing
+        if original is not None:
+            func = django_tasks.as_callable(original)
         doc = description or (inspect.getdoc(func) or "").split("\n\n")[0]
-        action = Action(name, func, doc, _describe_arguments(func), validator)
+        action = Action(name, func, doc, _describe_arguments(func), validator, original)
         self._actions[name] = action
         return action
 

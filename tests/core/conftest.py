@@ -20,3 +20,17 @@ def temporary_action() -> Iterator[Any]:
     yield register
     for name in names:
         registry.unregister(name)
+
+
+@pytest.fixture
+def decorated_jobs() -> Iterator[None]:
+    """Forget the `@thx_cron.job` declarations and actions a test makes."""
+    from thx_cron import declarations
+
+    before = declarations.decorated()
+    names = {action.name for action in registry.all()}
+    yield
+    declarations.forget_decorated(before)
+    for action in registry.all():
+        if action.name not in names:
+            registry.unregister(action.name)

@@ -134,6 +134,20 @@ class Job(models.Model):
     )
     tags = models.JSONField(default=list, blank=True)
     enabled = models.BooleanField(default=True)
+    # Jobs declared in code (thx_cron.sync): their key, and whether the code still declares them.
+    key = models.CharField(
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The key of the declaration in code this job was synced from.",
+    )
+    declared = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Declared in code: its definition changes only with its declaration.",
+    )
 
     action = models.CharField(max_length=200)
     args = models.JSONField(default=list, blank=True)

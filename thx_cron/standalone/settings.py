@@ -3,7 +3,9 @@
 DATABASE_URL (default: SQLite in the data dir), THX_CRON_REDIS_URL (optional: Redis broker and
 channel layer), THX_CRON_DATA_DIR, SECRET_KEY (default: generated once, kept in the data dir),
 DEBUG (default off), ALLOWED_HOSTS, THX_CRON_ALLOWED_ORIGINS, THX_CRON_WORKERS,
-THX_CRON_HTTP_ALLOWED_HOSTS, THX_CRON_OUTBOUND_ALLOWED_HOSTS, THX_CRON_OUTBOUND_ALLOWED_NETWORKS.
+THX_CRON_HTTP_ALLOWED_HOSTS, THX_CRON_OUTBOUND_ALLOWED_HOSTS, THX_CRON_OUTBOUND_ALLOWED_NETWORKS;
+what jobs may run: THX_CRON_ACTION_MODULES, THX_CRON_ALLOWED_COMMANDS, THX_CRON_ALLOWED_PROGRAMS
+(comma-separated) and THX_CRON_JOBS_FILE (a TOML file of declared jobs, see docs/declared-jobs.md).
 """
 
 from __future__ import annotations
@@ -113,6 +115,11 @@ REDIS_URL = os.environ.get("THX_CRON_REDIS_URL", "")
 
 THX_CRON_DEMO_ACTIONS = _flag("THX_CRON_DEMO_ACTIONS", True)
 THX_CRON_ALLOWED_ORIGINS = _list("THX_CRON_ALLOWED_ORIGINS", "")
+# What jobs may run, and the jobs declared for this server (checked at start: thx_cron.E020-E022).
+THX_CRON_ACTION_MODULES = _list("THX_CRON_ACTION_MODULES", "")
+THX_CRON_ALLOWED_COMMANDS = _list("THX_CRON_ALLOWED_COMMANDS", "")
+THX_CRON_ALLOWED_PROGRAMS = _list("THX_CRON_ALLOWED_PROGRAMS", "")
+THX_CRON_JOBS_FILE = os.environ.get("THX_CRON_JOBS_FILE", "")
 THX_CRON_BASE_URL = os.environ.get("THX_CRON_BASE_URL", "http://127.0.0.1:8000")
 # Outbound requests: comma-separated hosts http_request may call (empty: any public host), and
 # the internal hosts and networks that http_request and notification URLs may reach.

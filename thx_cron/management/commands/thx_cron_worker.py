@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from thx_cron.sync import sync_quietly
 from thx_cron.worker import run_worker
 
 
@@ -16,4 +17,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        sync_quietly("worker start")
         run_worker(dispatcher=not options["no_dispatcher"])
