@@ -1,5 +1,6 @@
 """The connection type of every top-level list: strawberry-django's, with `totalCount` as its own
-COUNT and a bounded `totalCountUpTo` for lists too large to count on every page."""
+COUNT and a bounded `totalCountUpTo` for lists too large to count on every page; and `connection`,
+which declares a connection field (top-level or nested) that reads only its own selections."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from collections.abc import Sized
 from typing import Annotated, Any
 
 import strawberry
+import strawberry_django
 from django.db.models import QuerySet
 from strawberry import relay
 from strawberry_django.pagination import get_cached_total_count
 from strawberry_django.queryset import get_queryset_config
 from strawberry_django.relay import DjangoListConnection
 from strawberry_django.resolvers import django_resolver
+
+from thx_cron_graphql.selections import ShallowSelections
 
 UP_TO_DESCRIPTION = (
     "The exact number of nodes if there are at most `limit`, else null (there are more). Reads "
@@ -76,6 +80,12 @@ class ListConnection(DjangoListConnection[relay.NodeType]):
             return resolved()
         conn.nodes = nodes
         return conn
+
+
+def connection(**options: Any) -> Any:
+    """Declare a connection field whose resolution never expands the fragments below it."""
+    extensions = [*options.pop("extensions", ()), ShallowSelections()]
+    return strawberry_django.connection(extensions=extensions, **options)
 
 
 def count_up_to(nodes: QuerySet[Any], limit: int) -> int | None:

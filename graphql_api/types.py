@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 from strawberry_django.relay import DjangoListConnection
 
 from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron_graphql.connections import connection
 from thx_cron_graphql.fields import ColumnField, isinstance_type_check, node_ids_from_pk
 from thx_cron_graphql.filters import JobLogFilter, JobLogOrder
 from thx_cron_graphql.models import ApiToken
@@ -151,7 +152,7 @@ class JobType(relay.Node):
     owner: UserType | None
     # strawberry-django's own connection: its optimizer limits a nested list per parent (a window
     # per job) only for that exact class, so a subclass here would load every run of every job.
-    runs: DjangoListConnection[JobLogType] = strawberry_django.connection(
+    runs: DjangoListConnection[JobLogType] = connection(
         filters=JobLogFilter, ordering=JobLogOrder, description="The job's runs, latest first."
     )
 
