@@ -17,6 +17,8 @@ from strawberry_django.queryset import get_queryset_config
 from strawberry_django.relay import DjangoListConnection
 from strawberry_django.resolvers import django_resolver
 
+from thx_cron_graphql.errors import InvalidArgument
+from thx_cron_graphql.paging import ConnectionArguments
 from thx_cron_graphql.selections import ShallowSelections
 
 UP_TO_DESCRIPTION = (
@@ -44,7 +46,7 @@ class ListConnection(DjangoListConnection[relay.NodeType]):
         ],
     ) -> int | None:
         if limit < 0:
-            raise ValueError("Argument 'limit' must be a non-negative integer.")
+            raise InvalidArgument("limit", "Must be 0 or more.")
         assert self.nodes is not None
         known = self._known_total()
         if known is not None:
@@ -82,10 +84,14 @@ class ListConnection(DjangoListConnection[relay.NodeType]):
         return conn
 
 
-def connection(**options: Any) -> Any:
-    """Declare a connection field whose resolution never expands the fragments below it."""
+def connection(node_type: str, **options: Any) -> Any:
+    """Declare a connection field to `node_type` nodes that checks its paging arguments and
+    filters, and reads only its own selections (never an expansion of the fragments below)."""
     extensions = [*options.pop("extensions", ()), ShallowSelections()]
-    return strawberry_django.connection(extensions=extensions, **options)
+    field = strawberry_django.connection(extensions=extensions, **options)
+    # Last, so outermost: it sees the paging arguments before strawberry's connection does.
+    field.extensions.append(ConnectionArguments(node_type))
+    return field
 
 
 def count_up_to(nodes: QuerySet[Any], limit: int) -> int | None:

@@ -42,10 +42,10 @@ def _one(queryset: Any, info: Info, id: strawberry.ID, type_name: str) -> Any:
 @strawberry.type
 class JobQueries:
     jobs: ListConnection[JobType] = connection(
-        filters=JobFilter, ordering=JobOrder, description="Jobs the caller may see."
+        "Job", filters=JobFilter, ordering=JobOrder, description="Jobs the caller may see."
     )
     job_logs: ListConnection[JobLogType] = connection(
-        filters=JobLogFilter, ordering=JobLogOrder, description="Runs the caller may see."
+        "JobLog", filters=JobLogFilter, ordering=JobLogOrder, description="Runs the caller may see."
     )
 
     @strawberry_django.field

@@ -153,7 +153,10 @@ class JobType(relay.Node):
     # strawberry-django's own connection: its optimizer limits a nested list per parent (a window
     # per job) only for that exact class, so a subclass here would load every run of every job.
     runs: DjangoListConnection[JobLogType] = connection(
-        filters=JobLogFilter, ordering=JobLogOrder, description="The job's runs, latest first."
+        "JobLog",
+        filters=JobLogFilter,
+        ordering=JobLogOrder,
+        description="The job's runs, latest first.",
     )
 
     @strawberry_django.field(only=_SCHEDULE_COLUMNS)

@@ -12,8 +12,8 @@ from thx_cron_graphql.notifications.types import NotificationDeliveryType, Notif
 @strawberry.type
 class NotificationQueries:
     notification_rules: DjangoListConnection[NotificationRuleType] = connection(
-        description="Notification rules the caller may see."
+        "NotificationRule", description="Notification rules the caller may see."
     )
     notification_deliveries: DjangoListConnection[NotificationDeliveryType] = connection(
-        description="Deliveries of the rules the caller may see."
+        "NotificationDelivery", description="Deliveries of the rules the caller may see."
     )
