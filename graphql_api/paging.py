@@ -23,16 +23,17 @@ from thx_cron_graphql.filter_checks import check_filters
 MAX_OFFSET = 10**12
 
 
-def check_paging(arguments: dict[str, Any]) -> None:
-    """Raise InvalidArgument for a bad `before`/`after` cursor or a negative `first`/`last`."""
+def check_paging(arguments: dict[str, Any], max_results: int) -> None:
+    """Raise InvalidArgument for a bad `before`/`after` cursor, or a `first`/`last` that is
+    negative or above `max_results`."""
     for name in ("after", "before"):
         cursor = arguments.get(name)
         if cursor is not None:
             cursor_offset(name, cursor)
     for name in ("first", "last"):
         size = arguments.get(name)
-        if size is not None and size < 0:
-            raise InvalidArgument(name, "Must be 0 or more.")
+        if size is not None and not 0 <= size <= max_results:
+            raise InvalidArgument(name, f"Must be between 0 and {max_results}.")
 
 
 def cursor_offset(name: str, cursor: str) -> int:
@@ -59,18 +60,18 @@ class ConnectionArguments(FieldExtension):
     def __init__(self, node_type: str) -> None:
         self.node_type = node_type
 
-    def check(self, arguments: dict[str, Any]) -> None:
-        check_paging(arguments)
+    def check(self, info: Info, arguments: dict[str, Any]) -> None:
+        check_paging(arguments, info.schema.config.relay_max_results)
         filters = arguments.get("filters")
         if filters is not None:
             check_filters(filters, self.node_type)
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
-        self.check(kwargs)
+        self.check(info, kwargs)
         return next_(source, info, **kwargs)
 
     async def resolve_async(
         self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
     ) -> Any:
-        self.check(kwargs)
+        self.check(info, kwargs)
         return await next_(source, info, **kwargs)
