@@ -54,10 +54,10 @@ def texts_problem(values: Any, max_count: int, max_length: int, what: str) -> st
         return f"At most {max_count} {what}s (this has {len(values):,})."
     for index, value in enumerate(values, start=1):
         if isinstance(value, str) and not value.strip():
-            return f"{what.capitalize()} {index} is empty; {what}s must be non-empty texts."
+            return f"{_upper_first(what)} {index} is empty; {what}s must be non-empty texts."
         problem = text_problem(value, max_length)
         if problem:
-            return f"{what.capitalize()} {index}: {problem}"
+            return f"{_upper_first(what)} {index}: {problem}"
     return None
 
 
@@ -93,3 +93,7 @@ def json_problem(value: Any, max_size: int, max_depth: int) -> str | None:
     if size > max_size:
         return f"At most {max_size:,} characters as JSON (this has {size:,})."
     return None
+
+
+def _upper_first(word: str) -> str:
+    return word[:1].upper() + word[1:]
