@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from graphql import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -36,7 +37,7 @@ CACHED_DOCUMENTS = 100
 MAX_CACHED_LENGTH = 2000
 
 LIMITS = Limits(max_depth=MAX_DEPTH, max_aliases=MAX_ALIASES, max_fields=MAX_FIELDS)
-_RULES = [cost_rule(LIMITS)]
+_RULES: list[type[ASTValidationRule]] = [cost_rule(LIMITS)]
 
 
 class DocumentLimits(AddValidationRules):

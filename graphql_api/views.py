@@ -10,7 +10,7 @@ from strawberry.django.views import GraphQLView
 try:  # strawberry >= 0.3xx raises cross_web's, earlier versions their own
     from cross_web import HTTPException
 except ImportError:  # pragma: no cover
-    from strawberry.http.exceptions import HTTPException  # type: ignore[no-redef]
+    from strawberry.http.exceptions import HTTPException  # type: ignore[no-redef,attr-defined]
 
 from thx_cron_graphql.auth import InvalidToken, user_for_authorization
 from thx_cron_graphql.body import BadBody, body_problem, read_body
