@@ -1,5 +1,6 @@
 """The connection type of every top-level list: strawberry-django's, with `totalCount` as its own
-COUNT and a bounded `totalCountUpTo` for lists too large to count on every page."""
+COUNT and a bounded `totalCountUpTo` for lists too large to count on every page; and `connection`,
+which declares a connection field (top-level or nested) that reads only its own selections."""
 
 from __future__ import annotations
 
@@ -8,12 +9,17 @@ from collections.abc import Sized
 from typing import Annotated, Any
 
 import strawberry
+import strawberry_django
 from django.db.models import QuerySet
 from strawberry import relay
 from strawberry_django.pagination import get_cached_total_count
 from strawberry_django.queryset import get_queryset_config
 from strawberry_django.relay import DjangoListConnection
 from strawberry_django.resolvers import django_resolver
+
+from thx_cron_graphql.errors import InvalidArgument
+from thx_cron_graphql.paging import ConnectionArguments
+from thx_cron_graphql.selections import ShallowSelections
 
 # Strawberry's relay limit (StrawberryConfig.relay_max_results): a larger `first` or `last` is
 # refused. Said in the SDL of every list, so that clients need not find out by trial.
@@ -45,7 +51,7 @@ class ListConnection(DjangoListConnection[relay.NodeType]):
         ],
     ) -> int | None:
         if limit < 0:
-            raise ValueError("Argument 'limit' must be a non-negative integer.")
+            raise InvalidArgument("limit", "Must be 0 or more.")
         assert self.nodes is not None
         known = self._known_total()
         if known is not None:
@@ -81,6 +87,16 @@ class ListConnection(DjangoListConnection[relay.NodeType]):
             return resolved()
         conn.nodes = nodes
         return conn
+
+
+def connection(node_type: str, **options: Any) -> Any:
+    """Declare a connection field to `node_type` nodes that checks its paging arguments and
+    filters, and reads only its own selections (never an expansion of the fragments below)."""
+    extensions = [*options.pop("extensions", ()), ShallowSelections()]
+    field = strawberry_django.connection(extensions=extensions, **options)
+    # Last, so outermost: it sees the paging arguments before strawberry's connection does.
+    field.extensions.append(ConnectionArguments(node_type))
+    return field
 
 
 def count_up_to(nodes: QuerySet[Any], limit: int) -> int | None:

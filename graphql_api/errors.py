@@ -1,4 +1,5 @@
-"""Errors that mutations raise; strawberry-django turns them into `OperationInfo` messages."""
+"""Errors that mutations raise (strawberry-django turns them into `OperationInfo` messages), the
+error of a bad query argument, and which errors are the client's (logged as a warning)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from graphql import GraphQLError
 
 
 class InputError(ValidationError):
@@ -60,3 +62,10 @@ def operation_info(error: ValidationError) -> Any:
                 )
             )
     return OperationInfo(messages=messages)
+
+
+class InvalidArgument(GraphQLError):
+    """A bad value in argument `field` of a query field (a filter, a cursor, a page size)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}", extensions={"field": field, "code": "invalid"})

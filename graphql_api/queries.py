@@ -15,7 +15,7 @@ from strawberry_django.optimizer import optimize
 from thx_cron.models import Job, JobLog
 from thx_cron.registry import registry
 from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
-from thx_cron_graphql.connections import PAGE_LIMIT_NOTE, ListConnection
+from thx_cron_graphql.connections import PAGE_LIMIT_NOTE, ListConnection, connection
 from thx_cron_graphql.errors import operation_info
 from thx_cron_graphql.filters import JobFilter, JobLogFilter, JobLogOrder, JobOrder
 from thx_cron_graphql.ids import decode_id
@@ -41,12 +41,14 @@ def _one(queryset: Any, info: Info, id: strawberry.ID, type_name: str) -> Any:
 
 @strawberry.type
 class JobQueries:
-    jobs: ListConnection[JobType] = strawberry_django.connection(
+    jobs: ListConnection[JobType] = connection(
+        "Job",
         filters=JobFilter,
         ordering=JobOrder,
         description="Jobs the caller may see. " + PAGE_LIMIT_NOTE,
     )
-    job_logs: ListConnection[JobLogType] = strawberry_django.connection(
+    job_logs: ListConnection[JobLogType] = connection(
+        "JobLog",
         filters=JobLogFilter,
         ordering=JobLogOrder,
         description="Runs the caller may see. " + PAGE_LIMIT_NOTE,

@@ -16,7 +16,7 @@ from strawberry_django.relay import DjangoListConnection
 
 from thx_cron import durations
 from thx_cron.models import Job, JobEvent, JobLog
-from thx_cron_graphql.connections import PAGE_LIMIT_NOTE
+from thx_cron_graphql.connections import PAGE_LIMIT_NOTE, connection
 from thx_cron_graphql.fields import ColumnField, isinstance_type_check, node_ids_from_pk
 from thx_cron_graphql.filters import JobLogFilter, JobLogOrder
 from thx_cron_graphql.models import ApiToken
@@ -187,7 +187,8 @@ class JobType(relay.Node):
     owner: UserType | None
     # strawberry-django's own connection: its optimizer limits a nested list per parent (a window
     # per job) only for that exact class, so a subclass here would load every run of every job.
-    runs: DjangoListConnection[JobLogType] = strawberry_django.connection(
+    runs: DjangoListConnection[JobLogType] = connection(
+        "JobLog",
         filters=JobLogFilter,
         ordering=JobLogOrder,
         description="The job's runs, latest first. " + PAGE_LIMIT_NOTE,

@@ -7,7 +7,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from strawberry.django.views import GraphQLView
 
+try:  # strawberry >= 0.3xx raises cross_web's, earlier versions their own
+    from cross_web import HTTPException
+except ImportError:  # pragma: no cover
+    from strawberry.http.exceptions import HTTPException  # type: ignore[no-redef,attr-defined]
+
 from thx_cron_graphql.auth import InvalidToken, user_for_authorization
+from thx_cron_graphql.body import BadBody, body_problem, read_body
 from thx_cron_graphql.origins import cors_origin, origin_allowed
 
 _CORS_HEADERS = "Authorization, Content-Type"
@@ -26,6 +32,10 @@ class ThxGraphQLView(GraphQLView):
             response["Access-Control-Allow-Headers"] = _CORS_HEADERS
             response["Access-Control-Max-Age"] = "600"
             return _with_cors(response, origin)
+        if request.method == "POST":
+            problem = body_problem(request.body)
+            if problem:
+                return _error(problem, 400)
         try:
             user = user_for_authorization(request.headers.get("Authorization"))
         except InvalidToken as exc:
@@ -33,6 +43,13 @@ class ThxGraphQLView(GraphQLView):
         if user is not None:
             request.user = user
         return _with_cors(super().dispatch(request, *args, **kwargs), origin)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # Bad bodies are HTTP 400 (Django logs it at WARNING), never a server error.
+        try:
+            return read_body(data)
+        except BadBody as exc:
+            raise HTTPException(400, str(exc)) from None
 
 
 def _error(message: str, status: int) -> JsonResponse:

@@ -7,7 +7,7 @@ from typing import cast
 import strawberry
 import strawberry_django
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from thx_cron.models import Job
 from thx_cron_graphql.errors import InputError, NotFound, remap
@@ -53,6 +53,9 @@ NULLABLE = frozenset(
 # Model field -> input field, for error messages.
 FIELD_PATHS = {
     "jobs": "jobIds",
+    # the only model-wide check is the unique name per owner
+    "owner": "name",
+    "__all__": "name",
     "slower_than_seconds": "slowerThanSeconds",
     "slower_than_median_factor": "slowerThanMedianFactor",
     "median_of_last_runs": "medianOfLastRuns",
@@ -101,13 +104,16 @@ def _save(
     ):
         raise InputError("jobIds", "A rule scoped to chosen jobs needs at least one job.")
     try:
-        rule.full_clean(exclude=["owner"])
+        rule.full_clean()  # the owner too: the name is unique per owner
     except ValidationError as exc:
         raise remap(exc, FIELD_PATHS) from None
-    with transaction.atomic():
-        rule.save()
-        if jobs is not None:
-            rule.jobs.set(jobs)
+    try:
+        with transaction.atomic():
+            rule.save()
+            if jobs is not None:
+                rule.jobs.set(jobs)
+    except IntegrityError:  # the same name saved by a concurrent request
+        raise InputError("name", f"You already have a rule named {rule.name!r}.") from None
     return rule
 
 

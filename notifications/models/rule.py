@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from thx_cron import durations
+from thx_cron import durations, limits
 from thx_cron.models.job import only_visible
 from thx_cron_notifications import notifier, rendering
 from thx_cron_notifications import rules as matching
 
-MAX_URLS = 20
+MAX_URLS = limits.MAX_URLS
 
 
 class NotificationRuleQuerySet(models.QuerySet["NotificationRule"]):
@@ -161,7 +161,9 @@ class NotificationRule(models.Model):
 
 def validation_errors(rule: NotificationRule) -> list[tuple[str, str]]:
     """Return (field, message) for everything wrong with `rule` (jobs are checked by callers)."""
-    errors: list[tuple[str, str]] = []
+    errors = [(name, problem) for name, problem in limit_problems(rule) if problem]
+    if errors:  # nothing more is read from a value beyond the bounds
+        return errors
     urls = rule.urls
     if not isinstance(urls, list) or not urls:
         errors.append(("urls", "Give at least one Apprise URL."))
@@ -236,3 +238,15 @@ def duration_errors(rule: NotificationRule, events: list[Any]) -> list[tuple[str
             )
         )
     return errors
+
+
+def limit_problems(rule: NotificationRule) -> list[tuple[str, str | None]]:
+    """Return (field, problem or None) for each text and list against thx_cron.limits."""
+    return [
+        ("name", limits.text_problem(rule.name, limits.MAX_NAME)),
+        ("urls", limits.texts_problem(rule.urls, limits.MAX_URLS, limits.MAX_URL, "URL")),
+        ("events", limits.texts_problem(rule.events, limits.MAX_EVENTS, 20, "event")),
+        ("tags", limits.texts_problem(rule.tags, limits.MAX_TAGS, limits.MAX_TAG, "tag")),
+        ("title_template", limits.text_problem(rule.title_template, limits.MAX_TEMPLATE)),
+        ("body_template", limits.text_problem(rule.body_template, limits.MAX_TEMPLATE)),
+    ]

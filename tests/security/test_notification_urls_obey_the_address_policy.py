@@ -64,7 +64,7 @@ def test_an_smtp_host_given_as_a_parameter_is_checked_too(user: Any) -> None:
 @DEFAULT_POLICY
 @pytest.mark.django_db(transaction=True)
 def test_the_create_mutation_names_the_urls_field(client_for: Any, user: Any) -> None:
-    values = {"name": "probe", "urls": ["json://169.254.169.254/latest"], "events": ["failed"]}
+    values = {"name": "probe", "urls": ["json://169.254.169.254/latest"], "events": ["FAILED"]}
     answer = client_for(user).execute(CREATE, {"input": values})["data"]
     [message] = answer["createNotificationRule"]["messages"]
     assert message["field"] == "urls" and "link-local address" in message["message"]
@@ -116,7 +116,7 @@ def _test_send(client: GraphQLClient, rule_id: str) -> dict[str, Any]:
 def test_a_failed_test_send_tells_a_user_only_that_it_failed(
     client_for: Any, user: Any, staff_user: Any
 ) -> None:
-    values = {"name": "probe", "urls": ["json://127.0.0.1:9/closed"], "events": ["failed"]}
+    values = {"name": "probe", "urls": ["json://127.0.0.1:9/closed"], "events": ["FAILED"]}
     for owner in (user, staff_user):
         client = client_for(owner)
         made = client.execute(CREATE, {"input": values})["data"]["createNotificationRule"]

@@ -43,7 +43,7 @@ def test_graphql_shows_urls_errors_and_test_results_masked(
     client_for: Any, staff_user: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     client = client_for(staff_user)
-    values = {"name": "secret", "urls": [URL], "events": ["failed"]}
+    values = {"name": "secret", "urls": [URL], "events": ["FAILED"]}
     made = client.execute(CREATE, {"input": values})["data"]["createNotificationRule"]
     assert made["urls"][0].startswith("json://bob:****@127.0.0.1:9/****/****?")
     assert "%2BAuthorization=****" in made["urls"][0] and "-token=****" in made["urls"][0]

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now
 
-from thx_cron import registry
+from thx_cron import limits, registry
 from thx_cron.conf import thx_settings
 from thx_cron.instants import is_naive, range_error, wall_to_instant
 from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
@@ -308,21 +308,18 @@ class Job(models.Model):
 
     def clean(self) -> None:
         self.localise_run_at()
-        errors: dict[str, list[str]] = {}
+        errors = {name: [problem] for name, problem in self.limit_problems() if problem}
         try:
             self.schedule.validate()
         except InvalidSchedule as exc:
             errors.setdefault(_SCHEDULE_FIELD.get(exc.field, "schedule_kind"), []).append(
                 exc.message
             )
-        try:
-            registry.validate_call(self.action, self.args, self.kwargs)
-        except registry.ActionError as exc:
-            errors.setdefault(exc.field, []).append(exc.message)
-        if not isinstance(self.tags, list) or not all(
-            isinstance(tag, str) and tag.strip() for tag in self.tags
-        ):
-            errors.setdefault("tags", []).append("Tags must be a list of non-empty strings.")
+        if not errors.keys() & {"action", "args", "kwargs"}:
+            try:
+                registry.validate_call(self.action, self.args, self.kwargs)
+            except registry.ActionError as exc:
+                errors.setdefault(exc.field, []).append(exc.message)
         if self.timeout_seconds is not None and not (
             1 <= self.timeout_seconds <= thx_settings.MAX_TIMEOUT
         ):
@@ -342,6 +339,18 @@ class Job(models.Model):
                 errors[field] = ["The schedule has no occurrence after now."]
         if errors:
             raise ValidationError(errors)
+
+    def limit_problems(self) -> list[tuple[str, str | None]]:
+        """Return (field, problem or None) for each text and list against thx_cron.limits."""
+        json_bounds = (limits.MAX_ARGUMENTS_SIZE, limits.MAX_ARGUMENTS_DEPTH)
+        return [
+            ("name", limits.text_problem(self.name, limits.MAX_NAME)),
+            ("description", limits.text_problem(self.description, limits.MAX_DESCRIPTION)),
+            ("action", limits.text_problem(self.action, limits.MAX_NAME)),
+            ("tags", limits.texts_problem(self.tags, limits.MAX_TAGS, limits.MAX_TAG, "tag")),
+            ("args", limits.json_problem(self.args, *json_bounds)),
+            ("kwargs", limits.json_problem(self.kwargs, *json_bounds)),
+        ]
 
     # --- lifecycle (see thx_cron.lifecycle) -----------------------------------------------------
 
