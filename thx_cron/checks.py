@@ -85,3 +85,29 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
             )
         )
     return errors
+
+
+@register()
+def check_fair_use(app_configs: Any = None, **kwargs: Any) -> list[Error | Warning]:
+    limit = getattr(settings, "THX_CRON_MAX_RUNNING_PER_USER", DEFAULTS["MAX_RUNNING_PER_USER"])
+    if limit is None or limit == 0:
+        return []
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        return [
+            Error(
+                "THX_CRON_MAX_RUNNING_PER_USER must be a whole number >= 1 (or None / 0 for no "
+                f"limit), got {limit!r}.",
+                id="thx_cron.E041",
+            )
+        ]
+    q_cluster = getattr(settings, "Q_CLUSTER", {})
+    workers = q_cluster.get("workers") if isinstance(q_cluster, dict) else None
+    if isinstance(workers, int) and limit >= workers:
+        return [
+            Warning(
+                f"THX_CRON_MAX_RUNNING_PER_USER ({limit}) is not below Q_CLUSTER['workers'] "
+                f"({workers}): one user's runs can still occupy every worker of a process.",
+                id="thx_cron.W041",
+            )
+        ]
+    return []

@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     # More django-q2 queues (ALT_CLUSTERS names) that `thx-cron worker` serves, each with its own
     # cluster process, so that their tasks never wait behind a burst of runs.
     "WORKER_QUEUES": [],
+    # Fair use: at most this many running runs per job owner (None or 0: no limit); runs beyond
+    # it wait queued and start as soon as one of the owner's runs ends.
+    "MAX_RUNNING_PER_USER": None,
     # Base URL used for links in notifications.
     "BASE_URL": "http://127.0.0.1:8000",
 }
@@ -99,6 +102,11 @@ class _Settings:
     @property
     def MAX_RETRY_BACKOFF(self) -> int:  # noqa: N802
         return int(self.__getattr__("MAX_RETRY_BACKOFF"))
+
+    @property
+    def MAX_RUNNING_PER_USER(self) -> int | None:  # noqa: N802
+        value = self.__getattr__("MAX_RUNNING_PER_USER")
+        return int(value) if value else None
 
 
 thx_settings = _Settings()

@@ -47,6 +47,7 @@ RUN_FIELDS = (
 )
 JOB_FIELDS = (
     "name",
+    "owner",
     "action",
     "args",
     "kwargs",
@@ -68,10 +69,15 @@ def execute(run_id: int) -> str:
     return execute_run(run, task_id=task_id).status
 
 
-def execute_run(run: JobLog, *, echo: TextIO | None = None, task_id: str = "") -> JobLog:
-    """Start `run`, call its action and record the outcome; return the run as it ended."""
+def execute_run(
+    run: JobLog, *, echo: TextIO | None = None, task_id: str = "", fair: bool = True
+) -> JobLog:
+    """Start `run`, call its action and record the outcome; return the run as it ended.
+
+    `fair=False` starts it whatever the owner's other runs (see thx_cron.fair_use).
+    """
     job = run.job
-    started = lifecycle.start(job, run, task_id=task_id)
+    started = lifecycle.start(job, run, task_id=task_id, fair=fair)
     if started is None or started.status != JobLog.Status.RUNNING:
         return started or JobLog.objects.get(pk=run.pk)
     run = started
@@ -119,4 +125,4 @@ def _record(write: Callable[[], JobLog], attempts: int = RECORD_ATTEMPTS) -> Job
 
 def run_in_foreground(run: JobLog) -> JobLog:
     """Execute `run` in this process, echoing its output to the terminal."""
-    return execute_run(run, echo=sys.__stdout__)
+    return execute_run(run, echo=sys.__stdout__, fair=False)

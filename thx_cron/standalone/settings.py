@@ -114,6 +114,11 @@ THX_CRON_ALLOWED_ORIGINS = _list("THX_CRON_ALLOWED_ORIGINS", "")
 THX_CRON_BASE_URL = os.environ.get("THX_CRON_BASE_URL", "http://127.0.0.1:8000")
 _MAX_TIMEOUT = int(os.environ.get("THX_CRON_MAX_TIMEOUT", "86400"))
 THX_CRON_MAX_TIMEOUT = _MAX_TIMEOUT
+# Fair use: running runs per user; a value that is not a number is reported by thx_cron.E041.
+_MAX_RUNNING = os.environ.get("THX_CRON_MAX_RUNNING_PER_USER", "").strip()
+THX_CRON_MAX_RUNNING_PER_USER = (
+    int(_MAX_RUNNING) if _MAX_RUNNING.isdigit() else _MAX_RUNNING or None
+)
 
 Q_CLUSTER = {
     "name": os.environ.get("THX_CRON_QUEUE", "thx-cron"),
