@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import cast
 
 import strawberry
@@ -11,7 +12,7 @@ from django.http import HttpRequest
 
 from thx_cron_graphql.errors import InputError, NotAllowed, NotFound
 from thx_cron_graphql.ids import decode_id
-from thx_cron_graphql.models import ApiToken
+from thx_cron_graphql.models import ApiToken, expiry_problem
 from thx_cron_graphql.permissions import Info, current_user, require_user
 from thx_cron_graphql.types import ApiTokenType, NewApiToken, UserType
 
@@ -45,12 +46,21 @@ class AccountMutations:
         return True
 
     @strawberry_django.mutation(handle_django_errors=True)
-    def create_api_token(self, info: Info, name: str = "") -> NewApiToken:
-        """Create an API token for the caller; the secret is in the answer and nowhere else."""
+    def create_api_token(
+        self, info: Info, name: str = "", expires_at: datetime | None = None
+    ) -> NewApiToken:
+        """Create an API token for the caller; the secret is in the answer and nowhere else.
+
+        With `expiresAt`, the token is refused from then on and its live connections end.
+        """
         user = require_user(info)
         if len(name) > 100:
             raise InputError("name", "At most 100 characters.")
-        token, secret = ApiToken.issue(user, name)
+        if expires_at is not None:
+            problem = expiry_problem(expires_at)
+            if problem:
+                raise InputError("expiresAt", problem)
+        token, secret = ApiToken.issue(user, name, expires_at)
         return NewApiToken(token=secret, api_token=token)  # type: ignore[arg-type]
 
     @strawberry_django.mutation(handle_django_errors=True)

@@ -41,6 +41,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
         ("RETENTION_FAILED_DAYS", 0),
         ("RETENTION_PER_JOB", 1),
         ("EVENT_RETENTION_DAYS", 0),
+        ("TOKEN_RECHECK_SECONDS", 0.1),
     ):
         errors += _number(name, minimum)
     heartbeat = getattr(settings, "THX_CRON_HEARTBEAT_SECONDS", DEFAULTS["HEARTBEAT_SECONDS"])

@@ -45,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     # Fair use: at most this many running runs per job owner (None or 0: no limit); runs beyond
     # it wait queued and start as soon as one of the owner's runs ends.
     "MAX_RUNNING_PER_USER": None,
+    # How often each web process checks that the API tokens of its live WebSocket connections
+    # are still active; a revoked or expired token's connections end (4403) within this.
+    "TOKEN_RECHECK_SECONDS": 2.0,
     # Base URL used for links in notifications.
     "BASE_URL": "http://127.0.0.1:8000",
 }
@@ -102,6 +105,10 @@ class _Settings:
     @property
     def MAX_RETRY_BACKOFF(self) -> int:  # noqa: N802
         return int(self.__getattr__("MAX_RETRY_BACKOFF"))
+
+    @property
+    def TOKEN_RECHECK_SECONDS(self) -> float:  # noqa: N802
+        return float(self.__getattr__("TOKEN_RECHECK_SECONDS"))
 
     @property
     def MAX_RUNNING_PER_USER(self) -> int | None:  # noqa: N802
