@@ -10,6 +10,7 @@ import strawberry_django
 from django.contrib import auth
 from django.http import HttpRequest
 
+from thx_cron import login_throttle
 from thx_cron_graphql.errors import InputError, NotAllowed, NotFound
 from thx_cron_graphql.ids import decode_id
 from thx_cron_graphql.models import ApiToken, expiry_problem
@@ -31,6 +32,8 @@ class AccountMutations:
         """Start a session cookie for the user with these credentials."""
         request = _http_request(info)
         user = auth.authenticate(request, username=username, password=password)
+        if user is None and login_throttle.locked_out(request):
+            raise InputError("password", login_throttle.message())
         if user is None:
             raise InputError("password", "Wrong username or password, or inactive account.")
         auth.login(request, user)

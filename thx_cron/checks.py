@@ -42,6 +42,8 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
         ("RETENTION_PER_JOB", 1),
         ("EVENT_RETENTION_DAYS", 0),
         ("TOKEN_RECHECK_SECONDS", 0.1),
+        ("LOGIN_FAILURE_LIMIT", 1),
+        ("LOGIN_COOLOFF_SECONDS", 1),
     ):
         errors += _number(name, minimum)
     heartbeat = getattr(settings, "THX_CRON_HEARTBEAT_SECONDS", DEFAULTS["HEARTBEAT_SECONDS"])
@@ -112,3 +114,26 @@ def check_fair_use(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
             )
         ]
     return []
+
+
+@register()
+def check_login_throttle(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    from thx_cron import login_throttle
+
+    missing = []
+    if "axes" not in settings.INSTALLED_APPS:
+        missing.append('"axes" in INSTALLED_APPS')
+    backend = login_throttle.AUTHENTICATION_BACKEND
+    if backend not in getattr(settings, "AUTHENTICATION_BACKENDS", []):
+        missing.append(f"{backend!r} first in AUTHENTICATION_BACKENDS")
+    if login_throttle.MIDDLEWARE not in settings.MIDDLEWARE:
+        missing.append(f"{login_throttle.MIDDLEWARE!r} in MIDDLEWARE")
+    if not missing:
+        return []
+    return [
+        Warning(
+            "Failed logins are not throttled: django-axes needs " + ", ".join(missing) + ".",
+            hint="See docs/security.md, 'Login throttling'.",
+            id="thx_cron.W042",
+        )
+    ]

@@ -48,6 +48,10 @@ DEFAULTS: dict[str, Any] = {
     # How often each web process checks that the API tokens of its live WebSocket connections
     # are still active; a revoked or expired token's connections end (4403) within this.
     "TOKEN_RECHECK_SECONDS": 2.0,
+    # Login throttling (django-axes): failed logins per account, and per client address, before
+    # further logins are refused, and for how long after the last failure.
+    "LOGIN_FAILURE_LIMIT": 10,
+    "LOGIN_COOLOFF_SECONDS": 900,
     # Base URL used for links in notifications.
     "BASE_URL": "http://127.0.0.1:8000",
 }
@@ -105,6 +109,14 @@ class _Settings:
     @property
     def MAX_RETRY_BACKOFF(self) -> int:  # noqa: N802
         return int(self.__getattr__("MAX_RETRY_BACKOFF"))
+
+    @property
+    def LOGIN_FAILURE_LIMIT(self) -> int:  # noqa: N802
+        return int(self.__getattr__("LOGIN_FAILURE_LIMIT"))
+
+    @property
+    def LOGIN_COOLOFF_SECONDS(self) -> int:  # noqa: N802
+        return int(self.__getattr__("LOGIN_COOLOFF_SECONDS"))
 
     @property
     def TOKEN_RECHECK_SECONDS(self) -> float:  # noqa: N802

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.management.utils import get_random_secret_key
 
+from thx_cron import login_throttle
 from thx_cron.standalone.database import database_config
 
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "thx_cron",
     "thx_cron_graphql",
     "thx_cron_notifications",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +81,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    login_throttle.MIDDLEWARE,  # last: it turns a locked-out login into a 429 answer
 ]
+AUTHENTICATION_BACKENDS = [
+    login_throttle.AUTHENTICATION_BACKEND,
+    "django.contrib.auth.backends.ModelBackend",
+]
+globals().update(login_throttle.AXES_SETTINGS)
 
 ROOT_URLCONF = "thx_cron.standalone.urls"
 ASGI_APPLICATION = "thx_cron_graphql.asgi.application"
@@ -114,6 +122,8 @@ THX_CRON_ALLOWED_ORIGINS = _list("THX_CRON_ALLOWED_ORIGINS", "")
 THX_CRON_BASE_URL = os.environ.get("THX_CRON_BASE_URL", "http://127.0.0.1:8000")
 _MAX_TIMEOUT = int(os.environ.get("THX_CRON_MAX_TIMEOUT", "86400"))
 THX_CRON_MAX_TIMEOUT = _MAX_TIMEOUT
+THX_CRON_LOGIN_FAILURE_LIMIT = int(os.environ.get("THX_CRON_LOGIN_FAILURE_LIMIT", "10"))
+THX_CRON_LOGIN_COOLOFF_SECONDS = int(os.environ.get("THX_CRON_LOGIN_COOLOFF_SECONDS", "900"))
 # Fair use: running runs per user; a value that is not a number is reported by thx_cron.E041.
 _MAX_RUNNING = os.environ.get("THX_CRON_MAX_RUNNING_PER_USER", "").strip()
 THX_CRON_MAX_RUNNING_PER_USER = (
