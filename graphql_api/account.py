@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import cast
 
 import strawberry
@@ -9,9 +10,10 @@ import strawberry_django
 from django.contrib import auth
 from django.http import HttpRequest
 
+from thx_cron import login_throttle
 from thx_cron_graphql.errors import InputError, NotAllowed, NotFound
 from thx_cron_graphql.ids import decode_id
-from thx_cron_graphql.models import ApiToken
+from thx_cron_graphql.models import ApiToken, expiry_problem
 from thx_cron_graphql.permissions import Info, current_user, require_user
 from thx_cron_graphql.types import ApiTokenType, NewApiToken, UserType
 
@@ -30,6 +32,8 @@ class AccountMutations:
         """Start a session cookie for the user with these credentials."""
         request = _http_request(info)
         user = auth.authenticate(request, username=username, password=password)
+        if user is None and login_throttle.locked_out(request):
+            raise InputError("password", login_throttle.message())
         if user is None:
             raise InputError("password", "Wrong username or password, or inactive account.")
         auth.login(request, user)
@@ -45,12 +49,21 @@ class AccountMutations:
         return True
 
     @strawberry_django.mutation(handle_django_errors=True)
-    def create_api_token(self, info: Info, name: str = "") -> NewApiToken:
-        """Create an API token for the caller; the secret is in the answer and nowhere else."""
+    def create_api_token(
+        self, info: Info, name: str = "", expires_at: datetime | None = None
+    ) -> NewApiToken:
+        """Create an API token for the caller; the secret is in the answer and nowhere else.
+
+        With `expiresAt`, the token is refused from then on and its live connections end.
+        """
         user = require_user(info)
         if len(name) > 100:
             raise InputError("name", "At most 100 characters.")
-        token, secret = ApiToken.issue(user, name)
+        if expires_at is not None:
+            problem = expiry_problem(expires_at)
+            if problem:
+                raise InputError("expiresAt", problem)
+        token, secret = ApiToken.issue(user, name, expires_at)
         return NewApiToken(token=secret, api_token=token)  # type: ignore[arg-type]
 
     @strawberry_django.mutation(handle_django_errors=True)

@@ -2,8 +2,9 @@
 
 Policy: anonymous callers see and change nothing. A user sees their own jobs, runs and events;
 staff see all (``Job.objects.visible_to``). Owners may always change their own jobs; changing
-someone else's visible job needs the Django model permission (``thx_cron.change_job``, or
-``thx_cron.delete_job`` to delete), which superusers hold implicitly.
+someone else's visible job or rule needs the Django model permission (``thx_cron.change_job``,
+``thx_cron.delete_job`` to delete), which superusers hold implicitly: ``thx_cron.ownership``
+holds that policy, for this API and the admin alike.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from strawberry.types import Info as StrawberryInfo
 from strawberry_django.auth.utils import get_current_user
 
 from thx_cron.models import Job, JobLog
+from thx_cron.ownership import may_change
 from thx_cron_graphql.errors import NotAllowed, NotFound
 from thx_cron_graphql.ids import decode_id
 
@@ -52,15 +54,6 @@ def restrict(queryset: QuerySet[Any], user: Any, job_path: str = "") -> QuerySet
     # A subquery, not a join: joined to jobs, SQLite scans all the owner's runs for a page of them.
     owned = Job.objects.filter(owner=user).values("pk")
     return queryset.filter(**{f"{job_path}in": owned})
-
-
-def may_change(user: Any, job: Job, permission: str = "change") -> bool:
-    """Tell whether `user` may change (or delete) `job`."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if job.owner_id == user.pk:
-        return True
-    return bool(user.has_perm(f"thx_cron.{permission}_job"))
 
 
 def visible_job(info: Info, job_id: Any, field: str = "id") -> Job:

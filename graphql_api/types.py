@@ -303,6 +303,7 @@ class ApiTokenType:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    expires_at: datetime | None
 
 
 @strawberry.type

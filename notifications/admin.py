@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from thx_cron.ownership import OwnedObjectAdmin
 from thx_cron_notifications.models import NotificationDelivery, NotificationRule
 from thx_cron_notifications.rules import EVENTS
 
@@ -53,6 +54,15 @@ class RuleForm(forms.ModelForm):
     def clean_tags(self) -> list[str]:
         return [tag.strip() for tag in self.cleaned_data.get("tags", "").split(",") if tag.strip()]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        owner = cleaned.get("owner", self.instance.owner if self.instance.pk else None)
+        jobs = cleaned.get("jobs")
+        # A rule hears only its owner's jobs; anyone else's would leak their runs to its URLs.
+        if owner is not None and jobs is not None and any(j.owner_id != owner.pk for j in jobs):
+            self.add_error("jobs", "Every job must belong to the rule's owner.")
+        return cleaned
+
     def _post_clean(self) -> None:
         lines = self.cleaned_data.get("new_urls", "") or ""
         urls = [line.strip() for line in lines.splitlines() if line.strip()]
@@ -68,7 +78,7 @@ class RuleForm(forms.ModelForm):
 
 
 @admin.register(NotificationRule)
-class NotificationRuleAdmin(admin.ModelAdmin):
+class NotificationRuleAdmin(OwnedObjectAdmin, admin.ModelAdmin):
     form = RuleForm
     list_display = ("name", "owner", "enabled", "events_text", "scope", "urls_masked")
     list_filter = ("enabled", "scope")

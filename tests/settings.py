@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 
+from thx_cron import login_throttle
 from thx_cron.standalone.database import database_config
 
 SECRET_KEY = "thx-cron-tests"
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "thx_cron",
     "thx_cron_graphql",
     "thx_cron_notifications",
+    "axes",
     "tests",
 ]
 MIDDLEWARE = [
@@ -33,7 +35,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    login_throttle.MIDDLEWARE,
 ]
+AUTHENTICATION_BACKENDS = [
+    login_throttle.AUTHENTICATION_BACKEND,
+    "django.contrib.auth.backends.ModelBackend",
+]
+globals().update(login_throttle.AXES_SETTINGS)
 ROOT_URLCONF = "thx_cron.standalone.urls"
 ASGI_APPLICATION = "thx_cron_graphql.asgi.application"
 TEMPLATES = [

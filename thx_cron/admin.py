@@ -17,6 +17,7 @@ from thx_cron import dispatch, lifecycle
 from thx_cron.declarations import DEFINITION_FIELDS
 from thx_cron.models import Job, JobLog
 from thx_cron.models.job import RUN_SUMMARY_FIELDS
+from thx_cron.ownership import OwnedObjectAdmin
 from thx_cron.schedule import InvalidSchedule, parse_timezone
 
 PREVIEW_COUNT = 5
@@ -58,7 +59,7 @@ class JobAdminForm(forms.ModelForm):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(OwnedObjectAdmin, admin.ModelAdmin):
     form = JobAdminForm
     list_display = ("name", "owner", "enabled", "schedule_text", "next_run_at", "last_status")
     list_filter = ("enabled", "schedule_kind", "last_status", "overlap_policy")
@@ -167,24 +168,36 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.action(description="Run selected jobs now")
     def run_now(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
-        for job in queryset:
+        jobs, refused = self.changeable(request, queryset)
+        for job in jobs:
             run = lifecycle.create_run(
                 job, trigger=JobLog.Trigger.MANUAL, triggered_by=request.user
             )
             dispatch.enqueue_now(run)
-        self.message_user(request, f"Queued {queryset.count()} run(s).", messages.SUCCESS)
+        self._report(request, f"Queued {len(jobs)} run(s).", refused)
 
     @admin.action(description="Pause selected jobs")
     def pause(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
-        for job in queryset:
+        jobs, refused = self.changeable(request, queryset)
+        for job in jobs:
             job.pause()
-        self.message_user(request, f"Paused {queryset.count()} job(s).", messages.SUCCESS)
+        self._report(request, f"Paused {len(jobs)} job(s).", refused)
 
     @admin.action(description="Resume selected jobs")
     def resume(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
-        for job in queryset:
+        jobs, refused = self.changeable(request, queryset)
+        for job in jobs:
             job.resume()
-        self.message_user(request, f"Resumed {queryset.count()} job(s).", messages.SUCCESS)
+        self._report(request, f"Resumed {len(jobs)} job(s).", refused)
+
+    def _report(self, request: HttpRequest, done: str, refused: int) -> None:
+        self.message_user(request, done, messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                f"Left {refused} job(s) of other users alone: that needs the change permission.",
+                messages.WARNING,
+            )
 
 
 @admin.register(JobLog)

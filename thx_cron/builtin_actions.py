@@ -123,9 +123,21 @@ def fail(message: str = "demo failure") -> None:
     raise DemoFailure(message)
 
 
+# Demo actions are open to every user of a standalone server: they must stay cheap.
+DEMO_SLEEP_MAX_SECONDS = 60
+DEMO_MESSAGE_MAX_LENGTH = 10_000
+
+
 def _check_seconds(seconds: Any) -> None:
-    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not seconds >= 0:
         raise ActionError("args", "seconds must be a non-negative number.")
+    if seconds > DEMO_SLEEP_MAX_SECONDS:
+        raise ActionError("args", f"seconds must be at most {DEMO_SLEEP_MAX_SECONDS}.")
+
+
+def _check_message(message: Any = "") -> None:
+    if isinstance(message, str) and len(message) > DEMO_MESSAGE_MAX_LENGTH:
+        raise ActionError("args", f"message must be at most {DEMO_MESSAGE_MAX_LENGTH} characters.")
 
 
 def register_builtins(registry: Registry, demo: bool) -> None:
@@ -134,7 +146,7 @@ def register_builtins(registry: Registry, demo: bool) -> None:
     registry.register("thx_cron.call_command", call_command, validator=_check_command)
     registry.register("thx_cron.run_program", run_program, validator=check_program)
     if demo:
-        registry.register("demo.echo", echo)
+        registry.register("demo.echo", echo, validator=_check_message)
         registry.register("demo.sleep", sleep, validator=_check_seconds)
-        registry.register("demo.fail", fail)
+        registry.register("demo.fail", fail, validator=_check_message)
         registry.register("demo.count", count, validator=_check_count)

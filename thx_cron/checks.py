@@ -72,6 +72,9 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
         ("RETENTION_FAILED_DAYS", 0),
         ("RETENTION_PER_JOB", 1),
         ("EVENT_RETENTION_DAYS", 0),
+        ("TOKEN_RECHECK_SECONDS", 0.1),
+        ("LOGIN_FAILURE_LIMIT", 1),
+        ("LOGIN_COOLOFF_SECONDS", 1),
     ):
         errors += _number(name, minimum)
     heartbeat = getattr(settings, "THX_CRON_HEARTBEAT_SECONDS", DEFAULTS["HEARTBEAT_SECONDS"])
@@ -171,4 +174,53 @@ def check_allowed_programs(app_configs: Any = None, **kwargs: Any) -> list[Error
         )
         for pattern in value
         if not pattern.startswith("/")
+    ]
+
+
+@register()
+def check_fair_use(app_configs: Any = None, **kwargs: Any) -> list[Error | Warning]:
+    limit = getattr(settings, "THX_CRON_MAX_RUNNING_PER_USER", DEFAULTS["MAX_RUNNING_PER_USER"])
+    if limit is None or limit == 0:
+        return []
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        return [
+            Error(
+                "THX_CRON_MAX_RUNNING_PER_USER must be a whole number >= 1 (or None / 0 for no "
+                f"limit), got {limit!r}.",
+                id="thx_cron.E041",
+            )
+        ]
+    q_cluster = getattr(settings, "Q_CLUSTER", {})
+    workers = q_cluster.get("workers") if isinstance(q_cluster, dict) else None
+    if isinstance(workers, int) and limit >= workers:
+        return [
+            Warning(
+                f"THX_CRON_MAX_RUNNING_PER_USER ({limit}) is not below Q_CLUSTER['workers'] "
+                f"({workers}): one user's runs can still occupy every worker of a process.",
+                id="thx_cron.W041",
+            )
+        ]
+    return []
+
+
+@register()
+def check_login_throttle(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    from thx_cron import login_throttle
+
+    missing = []
+    if "axes" not in settings.INSTALLED_APPS:
+        missing.append('"axes" in INSTALLED_APPS')
+    backend = login_throttle.AUTHENTICATION_BACKEND
+    if backend not in getattr(settings, "AUTHENTICATION_BACKENDS", []):
+        missing.append(f"{backend!r} first in AUTHENTICATION_BACKENDS")
+    if login_throttle.MIDDLEWARE not in settings.MIDDLEWARE:
+        missing.append(f"{login_throttle.MIDDLEWARE!r} in MIDDLEWARE")
+    if not missing:
+        return []
+    return [
+        Warning(
+            "Failed logins are not throttled: django-axes needs " + ", ".join(missing) + ".",
+            hint="See docs/security.md, 'Login throttling'.",
+            id="thx_cron.W042",
+        )
     ]

@@ -59,6 +59,16 @@ DEFAULTS: dict[str, Any] = {
     "ALLOWED_PROGRAMS": [],
     # Seconds a stopped program's process group gets between SIGTERM and SIGKILL.
     "PROGRAM_KILL_GRACE": 5.0,
+    # Fair use: at most this many running runs per job owner (None or 0: no limit); runs beyond
+    # it wait queued and start as soon as one of the owner's runs ends.
+    "MAX_RUNNING_PER_USER": None,
+    # How often each web process checks that the API tokens of its live WebSocket connections
+    # are still active; a revoked or expired token's connections end (4403) within this.
+    "TOKEN_RECHECK_SECONDS": 2.0,
+    # Login throttling (django-axes): failed logins per account, and per client address, before
+    # further logins are refused, and for how long after the last failure.
+    "LOGIN_FAILURE_LIMIT": 10,
+    "LOGIN_COOLOFF_SECONDS": 900,
     # Base URL used for links in notifications.
     "BASE_URL": "http://127.0.0.1:8000",
 }
@@ -132,6 +142,23 @@ class _Settings:
     @property
     def METRICS_WINDOW(self) -> int:  # noqa: N802
         return int(self.__getattr__("METRICS_WINDOW"))
+
+    @property
+    def LOGIN_FAILURE_LIMIT(self) -> int:  # noqa: N802
+        return int(self.__getattr__("LOGIN_FAILURE_LIMIT"))
+
+    @property
+    def LOGIN_COOLOFF_SECONDS(self) -> int:  # noqa: N802
+        return int(self.__getattr__("LOGIN_COOLOFF_SECONDS"))
+
+    @property
+    def TOKEN_RECHECK_SECONDS(self) -> float:  # noqa: N802
+        return float(self.__getattr__("TOKEN_RECHECK_SECONDS"))
+
+    @property
+    def MAX_RUNNING_PER_USER(self) -> int | None:  # noqa: N802
+        value = self.__getattr__("MAX_RUNNING_PER_USER")
+        return int(value) if value else None
 
 
 thx_settings = _Settings()

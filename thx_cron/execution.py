@@ -47,6 +47,7 @@ RUN_FIELDS = (
 )
 JOB_FIELDS = (
     "name",
+    "owner",
     "action",
     "args",
     "kwargs",
@@ -69,14 +70,20 @@ def execute(run_id: int) -> str:
 
 
 def execute_run(
-    run: JobLog, *, echo: TextIO | None = None, task_id: str = "", retry: bool = True
+    run: JobLog,
+    *,
+    echo: TextIO | None = None,
+    task_id: str = "",
+    retry: bool = True,
+    fair: bool = True,
 ) -> JobLog:
     """Start `run`, call its action and record the outcome; return the run as it ended.
 
-    `retry` False records a failure without queueing a retry (a run in the foreground).
+    `retry` False records a failure without queueing a retry (a run in the foreground);
+    `fair=False` starts it whatever the owner's other runs (see thx_cron.fair_use).
     """
     job = run.job
-    started = lifecycle.start(job, run, task_id=task_id)
+    started = lifecycle.start(job, run, task_id=task_id, fair=fair)
     if started is None or started.status != JobLog.Status.RUNNING:
         if started is not None:
             run_log.finished(job, started)  # skipped by the overlap policy
@@ -139,4 +146,4 @@ def _record(write: Callable[[], JobLog], attempts: int = RECORD_ATTEMPTS) -> Job
 
 def run_in_foreground(run: JobLog) -> JobLog:
     """Execute `run` in this process, echoing its output to the terminal."""
-    return execute_run(run, echo=sys.__stdout__, retry=False)
+    return execute_run(run, echo=sys.__stdout__, retry=False, fair=False)

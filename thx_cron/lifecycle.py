@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from thx_cron import events, statements
+from thx_cron import events, fair_use, statements
 from thx_cron.conf import thx_settings
 from thx_cron.models import Job, JobEvent, JobLog
 
@@ -103,14 +103,22 @@ def start(
     worker: str = "",
     task_id: str = "",
     now: datetime | None = None,
+    fair: bool = True,
 ) -> JobLog | None:
     """Claim `run` (or a new manual run) and mark it running.
 
     Return the run marked running, the run marked skipped (overlap policy "skip"), or None when
-    the run is not this caller's to start: already claimed, finished, or waiting its turn.
+    the run is not this caller's to start: already claimed, finished, or waiting its turn (its
+    job's running run, or a slot of its owner under fair use; `fair=False` for a run that takes
+    no worker, such as one in the foreground).
     """
     now = now or timezone.now()
     with transaction.atomic():
+        limit = fair_use.limit() if fair else None
+        if limit and run is not None and job.owner_id is not None:
+            if fair_use.at_limit(job.owner_id, limit):
+                fair_use.hold(run, now)
+                return None
         if run is None:
             job = _lock_job(job)
             run = JobLog.objects.create(job=job, trigger=JobLog.Trigger.MANUAL, queued_at=now)
@@ -333,6 +341,8 @@ def _end(
             "previous_consecutive_failures": previous_failures,
         },
     )
+    if started_at is not None and fair_use.limit() and job.owner_id is not None:
+        fair_use.release(job.owner_id, now)  # the slot this run held is free
     if job.overlap_policy == Job.Overlap.QUEUE:
         # The next waiting run of this job may go now instead of at its next re-check.
         waiting = JobLog.objects.filter(job=job, status=Status.QUEUED, due_at__gt=now)

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from thx_cron.models import Job
-from thx_cron_graphql.errors import InputError, NotFound, remap
+from thx_cron.ownership import may_change
+from thx_cron_graphql.errors import InputError, NotAllowed, NotFound, remap
 from thx_cron_graphql.ids import decode_id
 from thx_cron_graphql.notifications.inputs import NotificationRuleInput
 from thx_cron_graphql.notifications.types import (
@@ -64,7 +65,8 @@ FIELD_PATHS = {
 }
 
 
-def _rule(info: Info, id: strawberry.ID) -> NotificationRule:
+def _rule(info: Info, id: strawberry.ID, permission: str = "change") -> NotificationRule:
+    """Return the rule `id` if the caller may `permission` it (staff may see without that)."""
     user = require_user(info)
     pk = decode_id(id, "NotificationRule")
     rule = NotificationRule.objects.visible_to(user).filter(pk=pk).first() if pk else None
@@ -72,6 +74,8 @@ def _rule(info: Info, id: strawberry.ID) -> NotificationRule:
         raise NotFound("id", f"No notification rule {id!r} visible to you.")
     if rule.owner_id is None:
         raise InputError("id", "Operator rules come from settings and cannot be changed here.")
+    if not may_change(user, rule, permission):
+        raise NotAllowed("id", f"You may not {permission} notification rule {id!r}.")
     return rule
 
 
@@ -137,7 +141,7 @@ class NotificationMutations:
     @strawberry_django.mutation(handle_django_errors=True)
     def delete_notification_rule(self, info: Info, id: strawberry.ID) -> DeletedNotificationRule:
         """Delete a rule with its deliveries."""
-        rule = _rule(info, id)
+        rule = _rule(info, id, "delete")
         deleted = DeletedNotificationRule(id=strawberry.ID(str(id)), name=rule.name)
         rule.delete()
         return deleted
@@ -145,7 +149,8 @@ class NotificationMutations:
     @strawberry_django.mutation(handle_django_errors=True)
     def test_notification_rule(self, info: Info, id: strawberry.ID) -> NotificationTestResult:
         """Send a test message to every URL of a rule now and report the result."""
-        rule = _rule(info, id)
+        # Testing sends to the rule's URLs: someone else's only with the change permission.
+        rule = _rule(info, id, "change")
         test = NotificationDelivery.objects.create(
             rule=rule,
             event="test",

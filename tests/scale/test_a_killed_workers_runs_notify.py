@@ -53,7 +53,7 @@ def test_the_lost_run_of_a_killed_worker_posts_its_alert_to_the_webhook(
         owner=user,
         name="long-report",
         action="demo.sleep",
-        args=[120],
+        args=[60],
         cron=YEARLY,
         timeout_seconds=300,
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.core.management.utils import get_random_secret_key
 
+from thx_cron import login_throttle
 from thx_cron.log_format import logging_config
 from thx_cron.standalone.database import database_config
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "thx_cron",
     "thx_cron_graphql",
     "thx_cron_notifications",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +85,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    login_throttle.MIDDLEWARE,  # last: it turns a locked-out login into a 429 answer
 ]
+AUTHENTICATION_BACKENDS = [
+    login_throttle.AUTHENTICATION_BACKEND,
+    "django.contrib.auth.backends.ModelBackend",
+]
+globals().update(login_throttle.AXES_SETTINGS)
 
 ROOT_URLCONF = "thx_cron.standalone.urls"
 ASGI_APPLICATION = "thx_cron_graphql.asgi.application"
@@ -128,6 +136,13 @@ THX_CRON_OUTBOUND_ALLOWED_HOSTS = _list("THX_CRON_OUTBOUND_ALLOWED_HOSTS", "")
 THX_CRON_OUTBOUND_ALLOWED_NETWORKS = _list("THX_CRON_OUTBOUND_ALLOWED_NETWORKS", "")
 _MAX_TIMEOUT = int(os.environ.get("THX_CRON_MAX_TIMEOUT", "86400"))
 THX_CRON_MAX_TIMEOUT = _MAX_TIMEOUT
+THX_CRON_LOGIN_FAILURE_LIMIT = int(os.environ.get("THX_CRON_LOGIN_FAILURE_LIMIT", "10"))
+THX_CRON_LOGIN_COOLOFF_SECONDS = int(os.environ.get("THX_CRON_LOGIN_COOLOFF_SECONDS", "900"))
+# Fair use: running runs per user; a value that is not a number is reported by thx_cron.E041.
+_MAX_RUNNING = os.environ.get("THX_CRON_MAX_RUNNING_PER_USER", "").strip()
+THX_CRON_MAX_RUNNING_PER_USER = (
+    int(_MAX_RUNNING) if _MAX_RUNNING.isdigit() else _MAX_RUNNING or None
+)
 
 Q_CLUSTER = {
     "name": os.environ.get("THX_CRON_QUEUE", "thx-cron"),
