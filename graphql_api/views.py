@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.template.loader import render_to_string
 from strawberry.django.views import GraphQLView
 
 from thx_cron_graphql.auth import InvalidToken, user_for_authorization
@@ -33,6 +34,11 @@ class ThxGraphQLView(GraphQLView):
         if user is not None:
             request.user = user
         return _with_cors(super().dispatch(request, *args, **kwargs), origin)
+
+    def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
+        # GraphiQL from this package's static files (strawberry's page loads it from a CDN, and
+        # is blank without internet).
+        return HttpResponse(render_to_string("thx_cron_graphql/graphiql.html", request=request))
 
 
 def _error(message: str, status: int) -> JsonResponse:

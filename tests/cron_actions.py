@@ -67,3 +67,14 @@ def flaky(marker: str, failures: int) -> int:
     if count < failures:
         raise RuntimeError(f"attempt {count + 1} fails")
     return count + 1
+
+
+@thx_cron.action("tests.print_until")
+def print_until(path: str, seconds: float = 60) -> str:
+    """Print a line, wait until the file `path` exists (at most `seconds`), print another."""
+    print("first line", flush=True)
+    end = time.monotonic() + seconds
+    while not os.path.exists(path) and time.monotonic() < end:
+        time.sleep(0.05)
+    print("second line", flush=True)
+    return "released"

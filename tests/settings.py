@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "thx_cron",
     "thx_cron_graphql",
     "thx_cron_notifications",
+    "thx_cron.dashboard",
     "tests",
 ]
 MIDDLEWARE = [

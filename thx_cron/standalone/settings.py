@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "thx_cron",
     "thx_cron_graphql",
     "thx_cron_notifications",
+    "thx_cron.dashboard",
 ]
 
 MIDDLEWARE = [
