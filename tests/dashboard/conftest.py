@@ -75,6 +75,9 @@ def chromium() -> Iterator[Any]:
 class Server:
     base: str
     url: str  # the database URL the processes share
+    port: int
+    logs: Path
+    web: Any = None  # the context manager of the running web process
 
     def page(self, chromium: Any, offline: bool = True) -> Any:
         """A new browser page in its own context; offline: every non-loopback request fails."""
@@ -85,6 +88,18 @@ class Server:
                 lambda route: route.abort(),
             )
         return context.new_page()
+
+    def start_web(self) -> None:
+        self.web = thx_process(
+            ["web", "--port", str(self.port)], self.url, self.logs / "web.log", **_SYNC_ONLY
+        )
+        self.web.__enter__()
+        wait_for(lambda: _up(self.base), timeout=60, interval=0.2)
+
+    def stop_web(self) -> None:
+        if self.web is not None:
+            self.web.__exit__(None, None, None)
+            self.web = None
 
 
 # The servers keep Django's check for ORM calls from async code.
@@ -111,13 +126,13 @@ def server(chromium: Any, tmp_path: Path, transactional_db: Any) -> Iterator[Ser
         timeout=120,
     )
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with (
-        thx_process(["web", "--port", str(port)], url, tmp_path / "web.log", **_SYNC_ONLY),
-        thx_process(["worker"], url, tmp_path / "worker.log", **_SYNC_ONLY),
-    ):
-        wait_for(lambda: _up(base), timeout=60, interval=0.2)
-        yield Server(base=base, url=url)
+    running = Server(base=f"http://127.0.0.1:{port}", url=url, port=port, logs=tmp_path)
+    with thx_process(["worker"], url, tmp_path / "worker.log", **_SYNC_ONLY):
+        try:
+            running.start_web()
+            yield running
+        finally:
+            running.stop_web()
 
 
 def log_in(page: Any, base: str, username: str) -> None:
