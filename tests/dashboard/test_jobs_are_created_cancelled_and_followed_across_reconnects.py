@@ -88,9 +88,7 @@ def test_a_dropped_websocket_resumes_after_the_last_event_without_a_gap(
 def _wait_finished(pk: int) -> None:
     from tests.processes import wait_for
 
-    wait_for(
-        lambda: JobLog.objects.get(pk=pk).status not in JobLog.ACTIVE_STATUSES, timeout=30
-    )
+    wait_for(lambda: JobLog.objects.get(pk=pk).status not in JobLog.ACTIVE_STATUSES, timeout=30)
 
 
 def _node_id(type_name: str, pk: int) -> str:

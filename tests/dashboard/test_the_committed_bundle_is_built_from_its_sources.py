@@ -42,7 +42,9 @@ def test_the_built_files_are_the_ones_the_build_wrote() -> None:
         "graphql_api/static/thx_cron_graphql/graphiql/graphiql.min.js",
     }
     for name, digest in record["outputs"].items():
-        assert sha256((ROOT / name).read_bytes()) == digest, f"{name} was changed by hand: {REBUILD}"
+        assert sha256((ROOT / name).read_bytes()) == digest, (
+            f"{name} was changed by hand: {REBUILD}"
+        )
 
 
 def test_a_changed_source_changes_the_digest(tmp_path: Path) -> None:

@@ -23,8 +23,6 @@ def graphql_path() -> str:
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    response = render(
-        request, "thx_cron_dashboard/index.html", {"graphql_path": graphql_path()}
-    )
+    response = render(request, "thx_cron_dashboard/index.html", {"graphql_path": graphql_path()})
     response["Cache-Control"] = "no-cache"
     return response
