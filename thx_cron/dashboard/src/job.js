@@ -127,7 +127,7 @@ export function JobPage({ id }) {
     <div class="cards">
       <section class="card" aria-labelledby="schedule-title">
         <h2 id="schedule-title">Schedule</h2>
-        <p data-testid="schedule-description">${job.schedule.description} <small>(${job.timezone})</small></p>
+        <p data-testid="schedule-description">${job.schedule.description}${job.schedule.description.includes(job.timezone) ? null : html` <small>(${job.timezone})</small>`}</p>
         <p>Next run: ${when(job.nextRunAt, job.timezone)}</p>
         <h3>Next occurrences</h3>
         <ol class="occurrences">${job.nextOccurrences.map((moment) => html`<li>${when(moment, job.timezone)}</li>`)}</ol>
