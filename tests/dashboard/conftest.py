@@ -50,7 +50,9 @@ def _browser_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+# Per module: Playwright's sync API keeps an event loop in the main thread while it is open, which
+# would break the async tests of later modules.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     missing = _browser_missing()
     if missing:
