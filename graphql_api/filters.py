@@ -30,6 +30,10 @@ class JobFilter:
     def tag(self, value: str, prefix: str) -> Q:
         return Q(**{f"{prefix}pk__in": Job.objects.with_tag(value).values("pk")})
 
+    @strawberry_django.filter_field(description="The owner's user name (staff see every owner).")
+    def owner(self, value: str, prefix: str) -> Q:
+        return Q(**{f"{prefix}owner__username": value})
+
 
 @strawberry_django.order_type(Job)
 class JobOrder:

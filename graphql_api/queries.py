@@ -9,10 +9,11 @@ import strawberry
 import strawberry_django
 from django.core.exceptions import ValidationError
 from django.utils import timezone as django_timezone
+from strawberry import relay
 from strawberry_django.fields.types import OperationInfo
 from strawberry_django.optimizer import optimize
 
-from thx_cron.models import Job, JobLog
+from thx_cron.models import Job, JobEvent, JobLog
 from thx_cron.registry import registry
 from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
 from thx_cron_graphql.connections import PAGE_LIMIT_NOTE, ListConnection, connection
@@ -63,6 +64,16 @@ class JobQueries:
     def job_log(self, info: Info, id: strawberry.ID) -> JobLogType | None:
         """The run with this id, if the caller may see it."""
         return _one(JobLog.objects.visible_to(current_user(info)), info, id, "JobLog")
+
+    @strawberry_django.field(
+        description="The newest run event the caller may see: subscribe after it to miss nothing."
+    )
+    def latest_event_id(self, info: Info) -> strawberry.ID | None:
+        user = current_user(info)
+        if not user.is_authenticated:
+            return None
+        pk = JobEvent.objects.visible_to(user).order_by("-id").values_list("id", flat=True).first()
+        return None if pk is None else strawberry.ID(relay.to_base64("JobEvent", pk))
 
     @strawberry_django.field
     def actions(self, info: Info) -> list[Action]:

@@ -10,13 +10,16 @@ import strawberry_django
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone as django_timezone
 from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry_django.relay import DjangoListConnection
 
 from thx_cron import durations
 from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron.schedule import parse_timezone
 from thx_cron_graphql.connections import PAGE_LIMIT_NOTE, connection
+from thx_cron_graphql.errors import InvalidArgument
 from thx_cron_graphql.fields import ColumnField, isinstance_type_check, node_ids_from_pk
 from thx_cron_graphql.filters import JobLogFilter, JobLogOrder
 from thx_cron_graphql.models import ApiToken
@@ -36,6 +39,8 @@ strawberry.enum(EventKind, name="EventKind")
 strawberry.enum(ScheduleKind, name="ScheduleKind")
 strawberry.enum(OverlapPolicy, name="OverlapPolicy")
 strawberry.enum(MisfirePolicy, name="MisfirePolicy")
+
+MAX_OCCURRENCES = 100
 
 # The run's status each event kind reports.
 EVENT_STATUS: dict[str, JobLog.Status] = {
@@ -136,6 +141,19 @@ class JobLogType(relay.Node):
         description="A cancel was asked for; the worker stops the run within about a second."
     )
 
+    events: list[JobEventType] = strawberry_django.field(
+        description="The run's events (queued, started, output, finished), oldest first."
+    )
+
+    @strawberry_django.field(
+        only=["scheduled_for", "started_at"],
+        description="How late the run started after its occurrence (null without either).",
+    )
+    def lateness_seconds(self, root: JobLog) -> float | None:
+        if root.scheduled_for is None or root.started_at is None:
+            return None
+        return (root.started_at - root.scheduled_for).total_seconds()
+
     @classmethod
     def get_queryset(cls, queryset: QuerySet[JobLog], info: Info, **kwargs: Any) -> QuerySet:
         # `Job.runs` lists runs of a job the caller already sees (JobType.get_queryset); checking
@@ -232,6 +250,17 @@ class JobType(relay.Node):
             )
         stats = durations.recent_runs(root.pk, last_runs)
         return DurationStats(duration=_spread(stats.duration), lateness=_spread(stats.lateness))
+
+    @strawberry_django.field(
+        only=_SCHEDULE_COLUMNS,
+        description="The schedule's next `count` occurrences from now (1-100), in the job's zone.",
+    )
+    def next_occurrences(self, root: Job, count: int = 10) -> list[datetime]:
+        if not 1 <= count <= MAX_OCCURRENCES:
+            raise InvalidArgument("count", f"Must be from 1 to {MAX_OCCURRENCES} (got {count}).")
+        zone = parse_timezone(root.timezone)
+        moments = root.schedule.occurrences(django_timezone.now(), count)
+        return [moment.astimezone(zone) for moment in moments]
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Job], info: Info, **kwargs: Any) -> QuerySet:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.template.loader import render_to_string
 from strawberry.django.views import GraphQLView
 
 try:  # strawberry >= 0.3xx raises cross_web's, earlier versions their own
@@ -50,6 +51,11 @@ class ThxGraphQLView(GraphQLView):
             return read_body(data)
         except BadBody as exc:
             raise HTTPException(400, str(exc)) from None
+
+    def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
+        # GraphiQL from this package's static files (strawberry's page loads it from a CDN, and
+        # is blank without internet).
+        return HttpResponse(render_to_string("thx_cron_graphql/graphiql.html", request=request))
 
 
 def _error(message: str, status: int) -> JsonResponse:

@@ -75,3 +75,14 @@ def base_url() -> str:
     from thx_cron.conf import thx_settings
 
     return str(thx_settings.BASE_URL)
+
+
+@thx_cron.action("tests.print_until")
+def print_until(path: str, seconds: float = 60) -> str:
+    """Print a line, wait until the file `path` exists (at most `seconds`), print another."""
+    print("first line", flush=True)
+    end = time.monotonic() + seconds
+    while not os.path.exists(path) and time.monotonic() < end:
+        time.sleep(0.05)
+    print("second line", flush=True)
+    return "released"

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "thx_cron_graphql",
     "thx_cron_notifications",
     "axes",
+    "thx_cron.dashboard",
     "tests",
 ]
 MIDDLEWARE = [
