@@ -42,6 +42,12 @@ DEFAULTS: dict[str, Any] = {
     # More django-q2 queues (ALT_CLUSTERS names) that `thx-cron worker` serves, each with its own
     # cluster process, so that their tasks never wait behind a burst of runs.
     "WORKER_QUEUES": [],
+    # The django-q2 cluster (a name in Q_CLUSTER["ALT_CLUSTERS"]) that runs and thx-cron's own
+    # tasks go to; empty: the default cluster. A host project names one, leaving its Q_CLUSTER be.
+    "CLUSTER": "",
+    # On SIGTERM/SIGINT, running runs get this many seconds to finish; then their processes are
+    # killed and the runs end `lost` (retried if the job allows).
+    "SHUTDOWN_GRACE": 30.0,
     # Base URL used for links in notifications.
     "BASE_URL": "http://127.0.0.1:8000",
 }
@@ -99,6 +105,15 @@ class _Settings:
     @property
     def MAX_RETRY_BACKOFF(self) -> int:  # noqa: N802
         return int(self.__getattr__("MAX_RETRY_BACKOFF"))
+
+    @property
+    def CLUSTER(self) -> str | None:  # noqa: N802
+        """The cluster name to hand django-q2 (None: the default cluster)."""
+        return str(self.__getattr__("CLUSTER") or "") or None
+
+    @property
+    def SHUTDOWN_GRACE(self) -> float:  # noqa: N802
+        return float(self.__getattr__("SHUTDOWN_GRACE"))
 
 
 thx_settings = _Settings()

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from types import FrameType
 
+# Served when the project names no ASGI_APPLICATION: the project's Django views (its
+# ROOT_URLCONF, where thx-cron's URLs are included) and the GraphQL WebSocket, on one port.
+DEFAULT_ASGI_APPLICATION = "thx_cron_graphql.asgi.application"
+
+
+def asgi_application_path() -> str:
+    """The dotted path of the ASGI application to serve."""
+    from django.conf import settings
+
+    return str(getattr(settings, "ASGI_APPLICATION", None) or DEFAULT_ASGI_APPLICATION)
+
 
 def run_web(host: str, port: int, workers: int = 1) -> None:
     """Serve HTTP and WebSocket on one port with uvicorn."""
     import uvicorn
-    from django.conf import settings
 
-    module, _, attribute = settings.ASGI_APPLICATION.rpartition(".")
+    module, _, attribute = asgi_application_path().rpartition(".")
     uvicorn.run(
         f"{module}:{attribute}",
         host=host,
@@ -28,6 +39,10 @@ def run_web(host: str, port: int, workers: int = 1) -> None:
 
 def serve(host: str, port: int) -> int:
     """Run `thx-cron web` and `thx-cron worker` as children until one exits or we are stopped."""
+    problem = _cannot_listen(host, port)
+    if problem:
+        print(f"thx-cron: cannot listen on {host}:{port}: {problem}", file=sys.stderr, flush=True)
+        return 1
     command = [sys.executable, "-m", "thx_cron"]
     children = [
         subprocess.Popen([*command, "web", "--host", host, "--port", str(port)]),
@@ -41,9 +56,13 @@ def serve(host: str, port: int) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    print(f"thx-cron serving on http://{host}:{port}/graphql (admin: /admin/)", flush=True)
+    announced = False
     status = 0
     while not stopping:
+        if not announced and _accepts(host, port):
+            # Only once the web process holds the port: a failed bind never looks like success.
+            print(f"thx-cron serving on http://{host}:{port}/graphql (admin: /admin/)", flush=True)
+            announced = True
         exited = [child for child in children if child.poll() is not None]
         if exited:
             status = exited[0].returncode or 1
@@ -52,10 +71,34 @@ def serve(host: str, port: int) -> int:
     for child in children:
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 30
+    from thx_cron.conf import thx_settings
+
+    # The worker lets runs finish within the grace, then kills what is left and ends its runs.
+    deadline = time.monotonic() + thx_settings.SHUTDOWN_GRACE + 15
     for child in children:
         try:
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             child.kill()
     return 0 if stopping else status
+
+
+def _accepts(host: str, port: int) -> bool:
+    """Whether something accepts TCP connections on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def _cannot_listen(host: str, port: int) -> str:
+    """Why binding host:port fails (empty when it would succeed)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return ""

@@ -32,6 +32,12 @@ _SCHEDULE_FIELD = {
     "end_at": "end_at",
     "kind": "schedule_kind",
 }
+# The fields that belong to each schedule kind other than cron (for inferring the kind).
+_KIND_FIELDS = {
+    "calendar": ("year", "month", "day", "hour", "minute", "weekday"),
+    "interval": ("every_seconds",),
+    "once": ("run_at",),
+}
 # Where "no future occurrence" is reported, by schedule kind.
 _NO_FUTURE_FIELD = {"once": "run_at", "calendar": "year", "cron": "cron", "interval": "end_at"}
 _SCHEDULE_FIELDS = (
@@ -209,6 +215,8 @@ class Job(models.Model):
     # --- persistence (a schedule change recomputes the next run) ---------------------------
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            self.infer_schedule_kind()
         if kwargs.get("update_fields") is None:
             rescheduled = self.pk is None or self.schedule_changed()
             if rescheduled:
@@ -222,6 +230,18 @@ class Job(models.Model):
                 ]
         super().save(*args, **kwargs)
         self._loaded_schedule = self._schedule_signature()
+
+    def infer_schedule_kind(self) -> None:
+        """`Job(every_seconds=10)`: with no cron expression, the one kind whose fields are given."""
+        if self.schedule_kind != self.ScheduleKind.CRON or self.cron:
+            return
+        given = {
+            kind
+            for kind, names in _KIND_FIELDS.items()
+            if any(getattr(self, name) is not None for name in names)
+        }
+        if len(given) == 1:
+            self.schedule_kind = given.pop()
 
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any) -> Job:
@@ -279,12 +299,18 @@ class Job(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
+        if self._state.adding:
+            self.infer_schedule_kind()
         try:
             self.schedule.validate()
         except InvalidSchedule as exc:
-            errors.setdefault(_SCHEDULE_FIELD.get(exc.field, "schedule_kind"), []).append(
-                exc.message
-            )
+            message = exc.message
+            if self.schedule_kind == self.ScheduleKind.CRON and not self.cron:
+                message += (
+                    " (schedule_kind is 'cron'; for another kind give its field: every_seconds, "
+                    "run_at, or the calendar fields, or set schedule_kind)"
+                )
+            errors.setdefault(_SCHEDULE_FIELD.get(exc.field, "schedule_kind"), []).append(message)
         try:
             registry.validate_call(self.action, self.args, self.kwargs)
         except registry.ActionError as exc:

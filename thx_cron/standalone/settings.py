@@ -114,6 +114,8 @@ THX_CRON_ALLOWED_ORIGINS = _list("THX_CRON_ALLOWED_ORIGINS", "")
 THX_CRON_BASE_URL = os.environ.get("THX_CRON_BASE_URL", "http://127.0.0.1:8000")
 _MAX_TIMEOUT = int(os.environ.get("THX_CRON_MAX_TIMEOUT", "86400"))
 THX_CRON_MAX_TIMEOUT = _MAX_TIMEOUT
+# On SIGTERM/SIGINT, running runs get this long to finish before they are killed and end lost.
+THX_CRON_SHUTDOWN_GRACE = float(os.environ.get("THX_CRON_SHUTDOWN_GRACE", "30"))
 
 Q_CLUSTER = {
     "name": os.environ.get("THX_CRON_QUEUE", "thx-cron"),

@@ -16,4 +16,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        run_worker(dispatcher=not options["no_dispatcher"])
+        status = run_worker(dispatcher=not options["no_dispatcher"])
+        if status:
+            raise SystemExit(status)
