@@ -244,8 +244,9 @@ class Job(models.Model):
             self.schedule_kind = given.pop()
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Job:
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Job:
+        # Django 6.1 passes fetch_mode; 5.2 passes nothing more.
+        instance = super().from_db(db, field_names, values, **kwargs)
         # Reading a deferred field here would reload the row through from_db, without end.
         if not instance.get_deferred_fields().intersection(_SCHEDULE_FIELDS + _ALSO_RESCHEDULE):
             instance._loaded_schedule = instance._schedule_signature()
