@@ -53,8 +53,10 @@ class ClusterChild:
 
     def start(self) -> None:
         logger.info("thx-cron worker serving the django-q2 queue %s", self.label)
+        # -P: the current directory does not go first on the import path (systemd starts us
+        # in /); the child's path is exactly ours, through PYTHONPATH.
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "thx_cron", "thx_cron_queue"],
+            [sys.executable, "-P", "-m", "thx_cron", "thx_cron_queue"],
             env=child_environment(self.queue),
             process_group=0,
         )
