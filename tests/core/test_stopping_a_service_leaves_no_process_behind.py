@@ -118,7 +118,7 @@ def test_a_worker_stopped_again_and_again_even_while_starting_leaves_nothing(tmp
             time.sleep(pause)  # during startup, while the cluster starts, once it runs
             wait_for(lambda: descendants(proc.pid) or proc.poll() is not None, timeout=30)
             _, tree = signal_group_until_gone(proc, signal.SIGTERM)
-            wait_for(lambda: not alive(tree), timeout=10)
+            wait_for(lambda tree=tree: not alive(tree), timeout=10)
 
 
 def test_sigint_to_serve_s_group_ends_the_web_server_the_worker_and_their_children(
