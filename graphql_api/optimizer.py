@@ -18,8 +18,6 @@ visible whenever the job is.
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 from typing import Any, TypeVar
 
 from django.db.models import Model, Prefetch, QuerySet
@@ -27,7 +25,6 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     GraphQLObjectType,
-    GraphQLResolveInfo,
     GraphQLSchema,
     InlineFragmentNode,
     NameNode,
@@ -36,10 +33,19 @@ from graphql import (
 )
 from strawberry import relay
 from strawberry.extensions import SchemaExtension
-from strawberry.types import Info
 from strawberry_django.optimizer import DjangoOptimizerExtension, OptimizerStore
 
 from thx_cron.models import Job
+from thx_cron_graphql.optimizer_compat import (
+    deferred_loading,
+    is_evaluated,
+    only_filtered,
+    prefetch_lookups,
+    raw_info,
+    replace_info,
+    strawberry_definition,
+    with_selection_set,
+)
 
 _M = TypeVar("_M", bound=Model)
 
@@ -75,7 +81,7 @@ _EDGES = FieldNode(
 
 def with_edges_on_nested_connections(info: Any) -> Any:
     """Return `info` with ``edges { node }`` added to nested connections selected without."""
-    raw: GraphQLResolveInfo = info._raw_info if isinstance(info, Info) else info
+    raw = raw_info(info)
     schema = raw.schema
     parent = get_named_type(raw.return_type)
     if not isinstance(parent, GraphQLObjectType):
@@ -89,7 +95,7 @@ def with_edges_on_nested_connections(info: Any) -> Any:
         fragments[name] is fragment for name, fragment in raw.fragments.items()
     ):
         return info
-    return raw._replace(field_nodes=field_nodes, fragments=fragments)
+    return replace_info(raw, field_nodes=field_nodes, fragments=fragments)
 
 
 _N = TypeVar("_N", FieldNode, InlineFragmentNode, FragmentDefinitionNode)
@@ -128,13 +134,8 @@ def _with_edges(schema: GraphQLSchema, field: FieldNode, field_type: Any) -> Fie
 
 
 def _with_selections(node: _N, selections: tuple[Any, ...]) -> _N:
-    """Return a copy of `node` with `selections` (graphql-core 3.3 nodes are frozen dataclasses)."""
-    selection_set = SelectionSetNode(selections=selections)
-    if dataclasses.is_dataclass(node):
-        return dataclasses.replace(node, selection_set=selection_set)
-    changed = copy.copy(node)
-    setattr(changed, "selection_set", selection_set)  # noqa: B010 (older, mutable nodes)
-    return changed
+    """Return a copy of `node` with `selections`."""
+    return with_selection_set(node, SelectionSetNode(selections=selections))
 
 
 def _named(selection: Any, name: str) -> bool:
@@ -149,15 +150,15 @@ def _named_below(field: Any, name: str) -> bool:
 def _is_connection(schema: GraphQLSchema, graphql_type: Any) -> bool:
     if not isinstance(graphql_type, GraphQLObjectType):
         return False
-    definition = schema._strawberry_schema.get_type_by_name(graphql_type.name)  # type: ignore[attr-defined]
+    definition = strawberry_definition(schema, graphql_type.name)
     origin = getattr(definition, "origin", None)
     return isinstance(origin, type) and issubclass(origin, relay.Connection)
 
 
 def join_own_relations(qs: QuerySet[_M]) -> QuerySet[_M]:
     """Turn the prefetches of OWN_RELATIONS in `qs` (and in its prefetches) into joins."""
-    lookups = getattr(qs, "_prefetch_related_lookups", ())
-    if not lookups or qs._result_cache is not None:  # type: ignore[attr-defined]
+    lookups = prefetch_lookups(qs)
+    if not lookups or is_evaluated(qs):
         return qs
     kept: list[Any] = []
     joined: list[Prefetch] = []
@@ -171,12 +172,12 @@ def join_own_relations(qs: QuerySet[_M]) -> QuerySet[_M]:
     if not joined:
         return qs
     qs = qs.prefetch_related(None).prefetch_related(*kept)
-    loaded, deferring = qs.query.deferred_loading
+    loaded, deferring = deferred_loading(qs)
     for lookup in joined:
         name = lookup.prefetch_to
         qs = qs.select_related(name)
         if not deferring:  # only(): load the columns the prefetch would have loaded, no more
-            target = lookup.queryset.query.deferred_loading[0]  # type: ignore[union-attr]
+            target = deferred_loading(lookup.queryset)[0]  # type: ignore[arg-type]
             loaded = frozenset({*loaded, name, *(f"{name}__{column}" for column in target)})
     if not deferring:
         qs = qs.only(*loaded)
@@ -190,16 +191,8 @@ def _joinable(qs: QuerySet[Any], lookup: Prefetch) -> bool:
     related = lookup.queryset
     if related is None:
         return False
-    query = related.query
     # Only a visibility filter may be dropped: nothing that changes which columns or rows load.
-    plain = (
-        not related._prefetch_related_lookups  # type: ignore[attr-defined]
-        and query.select_related is False
-        and not query.annotations
-        and not query.extra
-        and not query.distinct
-        and not query.is_sliced
-    )
+    plain = not prefetch_lookups(related) and only_filtered(related)
     # Both sides pick their columns the same way (only(), or every column), so the join loads
     # what the prefetch would have.
-    return plain and query.deferred_loading[1] == qs.query.deferred_loading[1]
+    return plain and deferred_loading(related)[1] == deferred_loading(qs)[1]

@@ -71,8 +71,14 @@ _SCHEDULE_COLUMNS = [
 @strawberry_django.type(get_user_model(), name="User", field_cls=ColumnField)
 class UserType:
     id: strawberry.ID
-    username: str
     is_staff: bool
+
+    @strawberry_django.field(
+        only=[get_user_model().USERNAME_FIELD],
+        description="The user's name as it logs in: the user model's USERNAME_FIELD.",
+    )
+    def username(self, root: Any) -> str:
+        return str(root.get_username())
 
 
 @strawberry.type(description="p50, p95 and the largest value of some recent runs' figures.")

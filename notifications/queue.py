@@ -19,12 +19,16 @@ def enqueue_processing() -> None:
     """Ask a worker to match new job events; on a broker error the sweep does it later."""
     from django_q.tasks import async_task
 
+    from thx_cron.conf import thx_settings
+
+    cluster = thx_settings.CLUSTER
     try:
         async_task(
             PROCESS_TASK,
             task_name="thx_cron notifications: match events",
             ack_failure=True,
-            broker=broker(),
+            broker=broker(cluster),
+            **({"cluster": cluster} if cluster else {}),
         )
     except Exception:
         logger.warning("Could not enqueue event matching; the sweep will catch up", exc_info=True)
@@ -34,10 +38,11 @@ def enqueue_send(delivery_id: int, timeout: float) -> None:
     """Hand one delivery to a worker; on a broker error the sweep sends it later."""
     from django_q.tasks import async_task
 
+    # A queue of their own keeps sends from waiting behind the runs of a burst.
+    from thx_cron.conf import thx_settings
     from thx_cron_notifications.conf import notify_settings
 
-    # A queue of their own keeps sends from waiting behind the runs of a burst.
-    queue = notify_settings.QUEUE or None
+    queue = notify_settings.QUEUE or thx_settings.CLUSTER
     cluster = {"cluster": queue} if queue else {}
     try:
         async_task(

@@ -23,11 +23,20 @@ def ensure_q2_schedule(sender: Any = None, **kwargs: Any) -> None:
     from django.utils import timezone
     from django_q.models import Schedule
 
+    from thx_cron.conf import thx_settings
     from thx_cron.models import JobEvent
-    from thx_cron_notifications.models import EventCursor
+    from thx_cron.scheduling_q2 import tables_exist
+    from thx_cron_notifications.models import EventCursor, NotificationRule
     from thx_cron_notifications.queue import SWEEP_TASK
 
     using = kwargs.get("using", "default")
+    if not tables_exist(using, Schedule._meta.db_table):
+        return
+    tables = (EventCursor._meta.db_table, NotificationRule._meta.db_table, JobEvent._meta.db_table)
+    if not tables_exist(using, *tables):
+        # Migrated to zero (uninstalling): a schedule left behind would fail every minute.
+        Schedule.objects.using(using).filter(name=Q2_SCHEDULE_NAME).delete()
+        return
     Schedule.objects.using(using).update_or_create(
         name=Q2_SCHEDULE_NAME,
         defaults={
@@ -35,6 +44,7 @@ def ensure_q2_schedule(sender: Any = None, **kwargs: Any) -> None:
             "schedule_type": Schedule.MINUTES,
             "minutes": 1,
             "next_run": timezone.now(),
+            "cluster": thx_settings.CLUSTER,
         },
     )
     # Start after the events that exist at install time: nobody asked to hear about those.

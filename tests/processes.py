@@ -98,3 +98,20 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def service_group_of(pid: int | None) -> int | None:
+    """The process group of the `thx-cron` service that `pid` (a django-q2 worker) belongs to:
+    a worker runs each cluster in a group of its own, led by a child of the worker."""
+    if not pid:
+        return None
+    try:
+        group = os.getpgid(pid)
+        stat = Path(f"/proc/{group}/stat").read_text()
+        command = Path(f"/proc/{group}/cmdline").read_bytes()
+        parent = int(stat[stat.rfind(")") + 2 :].split()[1])
+        if b"thx_cron_queue" in command:
+            return os.getpgid(parent)
+        return group
+    except (OSError, ValueError):
+        return None

@@ -11,22 +11,17 @@ class ThxCronConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
-        from django.utils.module_loading import autodiscover_modules, import_string
+        from django.utils.module_loading import autodiscover_modules
 
-        from thx_cron import checks  # noqa: F401  (registers the system checks)
+        from thx_cron import checks, host_checks  # noqa: F401  (registers the system checks)
         from thx_cron.builtin_actions import register_builtins
         from thx_cron.conf import thx_settings
         from thx_cron.registry import registry
         from thx_cron.scheduling_q2 import ensure_q2_schedules
 
         register_builtins(registry, demo=bool(thx_settings.DEMO_ACTIONS))
-        actions = thx_settings.ACTIONS
-        if isinstance(actions, dict):
-            for name, path in actions.items():
-                try:
-                    registry.register(name, import_string(path))
-                except (ImportError, ValueError):
-                    pass  # reported by check thx_cron.E002
+        # THX_CRON_ACTIONS is read on each lookup, so that a changed setting takes effect.
+        registry.add_source(lambda: thx_settings.ACTIONS)
         # Actions decorated with @thx_cron.action in each installed app's cron_actions module.
         autodiscover_modules("cron_actions")
         _import_action_modules(thx_settings.ACTION_MODULES)

@@ -10,6 +10,7 @@ from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
 from thx_cron.conf import DEFAULTS
+from thx_cron.host_checks import cluster_config
 
 
 def _number(name: str, minimum: float) -> list[Error]:
@@ -108,14 +109,15 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             errors.append(Error(f"THX_CRON_{name} must be a list of strings.", id="thx_cron.E004"))
     errors += _outbound()
-    q_cluster = getattr(settings, "Q_CLUSTER", {})
+    q_cluster = cluster_config(str(getattr(settings, "THX_CRON_CLUSTER", "") or "") or None)
     max_timeout = getattr(settings, "THX_CRON_MAX_TIMEOUT", DEFAULTS["MAX_TIMEOUT"])
     retry = q_cluster.get("retry") if isinstance(q_cluster, dict) else None
     if isinstance(retry, int | float) and isinstance(max_timeout, int) and retry <= max_timeout:
         errors.append(
             Warning(
-                "Q_CLUSTER['retry'] should be longer than THX_CRON_MAX_TIMEOUT, or django-q2 "
-                "may deliver a long run's task a second time (thx-cron will not run it twice).",
+                "The 'retry' of thx-cron's django-q2 cluster should be longer than "
+                "THX_CRON_MAX_TIMEOUT, or django-q2 may deliver a long run's task a second "
+                "time (thx-cron will not run it twice).",
                 id="thx_cron.W001",
             )
         )

@@ -21,6 +21,7 @@ COMMANDS = {
     "dispatch": "thx_cron_dispatch",
     "token": "thx_cron_token",
     "export-schema": "thx_cron_export_schema",
+    "uninstall": "thx_cron_uninstall",
 }
 
 USAGE = """\

@@ -69,6 +69,12 @@ DEFAULTS: dict[str, Any] = {
     # further logins are refused, and for how long after the last failure.
     "LOGIN_FAILURE_LIMIT": 10,
     "LOGIN_COOLOFF_SECONDS": 900,
+    # The django-q2 cluster (a name in Q_CLUSTER["ALT_CLUSTERS"]) that runs and thx-cron's own
+    # tasks go to; empty: the default cluster. A host project names one, leaving its Q_CLUSTER be.
+    "CLUSTER": "",
+    # On SIGTERM/SIGINT, running runs get this many seconds to finish; then their processes are
+    # killed and the runs end `lost` (retried if the job allows).
+    "SHUTDOWN_GRACE": 30.0,
     # Base URL used for links in notifications.
     "BASE_URL": "http://127.0.0.1:8000",
 }
@@ -159,6 +165,15 @@ class _Settings:
     def MAX_RUNNING_PER_USER(self) -> int | None:  # noqa: N802
         value = self.__getattr__("MAX_RUNNING_PER_USER")
         return int(value) if value else None
+
+    @property
+    def CLUSTER(self) -> str | None:  # noqa: N802
+        """The cluster name to hand django-q2 (None: the default cluster)."""
+        return str(self.__getattr__("CLUSTER") or "") or None
+
+    @property
+    def SHUTDOWN_GRACE(self) -> float:  # noqa: N802
+        return float(self.__getattr__("SHUTDOWN_GRACE"))
 
 
 thx_settings = _Settings()

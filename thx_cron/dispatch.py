@@ -238,6 +238,7 @@ def enqueue(run: JobLog) -> str | None:
 def _send(run: JobLog) -> str:
     from django_q.tasks import async_task
 
+    cluster = thx_settings.CLUSTER
     # The worker records the task id when it starts the run (see execution.remember_task).
     return str(
         async_task(
@@ -246,7 +247,8 @@ def _send(run: JobLog) -> str:
             task_name=f"thx_cron run {run.pk}",
             timeout=run.job.effective_timeout + Q2_TIMEOUT_MARGIN,
             ack_failure=True,
-            broker=brokers.broker(),
+            broker=brokers.broker(cluster),
+            **({"cluster": cluster} if cluster else {}),
         )
     )
 

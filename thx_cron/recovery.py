@@ -34,3 +34,19 @@ def recover(now: datetime, limit: int = 200) -> int:
         logger.warning("Run %s of job %s ends %s: %s", run.pk, run.job_id, status, message)
         lifecycle.error(run.job, run, message, status=status, now=now)
     return len(stale)
+
+
+def end_runs_of(workers: list[str], reason: str) -> int:
+    """End the running runs of the worker processes named `workers` (host:pid), now that they
+    were killed: `lost`, retried as the job allows, as recovery would once their lease ran out."""
+    if not workers:
+        return 0
+    from django.utils import timezone
+
+    now = timezone.now()
+    runs = list(JobLog.objects.running().filter(worker__in=workers).select_related("job"))
+    for run in runs:
+        message = f"The worker {run.worker} was killed: {reason}"
+        logger.warning("Run %s of job %s ends lost: %s", run.pk, run.job_id, message)
+        lifecycle.error(run.job, run, message, status=JobLog.Status.LOST, now=now)
+    return len(runs)

@@ -91,6 +91,35 @@ def _describe_arguments(func: ActionFunc) -> tuple[Argument, ...]:
 class Registry:
     def __init__(self) -> None:
         self._actions: dict[str, Action] = {}
+        # Callables returning {name: dotted path}, read on every lookup (settings change).
+        self._sources: list[Callable[[], Any]] = []
+        self._imported: dict[tuple[str, str], Action] = {}
+
+    def add_source(self, source: Callable[[], Any]) -> None:
+        """Also offer the actions named by `source()` ({name: "dotted.path"}), read lazily."""
+        self._sources.append(source)
+
+    def _from_sources(self) -> dict[str, Action]:
+        from django.utils.module_loading import import_string
+
+        found: dict[str, Action] = {}
+        for source in self._sources:
+            mapping = source()
+            if not isinstance(mapping, dict):
+                continue  # reported by check thx_cron.E002
+            for name, path in mapping.items():
+                if name in self._actions or not isinstance(path, str):
+                    continue
+                key = (name, path)
+                if key not in self._imported:
+                    try:
+                        func = import_string(path)
+                    except (ImportError, ValueError):
+                        continue  # reported by check thx_cron.E002
+                    doc = (inspect.getdoc(func) or "").split("\n\n")[0]
+                    self._imported[key] = Action(name, func, doc, _describe_arguments(func), None)
+                found[name] = self._imported[key]
+        return found
 
     def register(
         self,
@@ -118,16 +147,17 @@ class Registry:
         self._actions.pop(name, None)
 
     def get(self, name: str) -> Action:
-        try:
-            return self._actions[name]
-        except KeyError:
-            raise ActionNotRegistered(name) from None
+        found = self._actions.get(name) or self._from_sources().get(name)
+        if found is None:
+            raise ActionNotRegistered(name)
+        return found
 
     def all(self) -> list[Action]:
-        return sorted(self._actions.values(), key=lambda a: a.name)
+        merged = {**self._from_sources(), **self._actions}
+        return sorted(merged.values(), key=lambda a: a.name)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._actions
+        return name in self._actions or name in self._from_sources()
 
 
 registry = Registry()

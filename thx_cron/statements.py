@@ -20,6 +20,7 @@ from typing import Any, cast
 from django.db import connection
 from django.db.models import Field, Model
 
+from thx_cron.db_compat import server_binding_cursor
 from thx_cron.models import Job, JobEvent, JobLog
 
 
@@ -48,30 +49,7 @@ def _cursor() -> Any:
     and the server stops planning the same statements for every run. The ORM's own queries keep
     Django's client-side binding.
     """
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    try:
-        from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
-            ServerBindingCursor,
-        )
-        from django.db.backends.postgresql.psycopg_any import register_tzloader
-        from psycopg import adapters
-        from psycopg.pq import Format
-    except ImportError:  # psycopg2: no server-side binding
-        return connection.cursor()
-    # What connection.cursor() does, with Django's server-binding cursor class.
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = ServerBindingCursor(connection.connection)
-        timestamptz = adapters.types["timestamptz"].oid
-        tz_loader = connection.connection.adapters.get_loader(timestamptz, Format.TEXT)
-        if connection.timezone != tz_loader.timezone:
-            register_tzloader(connection.timezone, cursor)
-    connection.validate_thread_sharing()
-    if connection.queries_logged:
-        return connection.make_debug_cursor(cursor)
-    return connection.make_cursor(cursor)
+    return server_binding_cursor(connection) or connection.cursor()
 
 
 def _execute(sql: str, params: Sequence[Any]) -> Any:

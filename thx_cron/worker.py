@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
-import subprocess
-import sys
 import threading
+import time
 from types import FrameType
 
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from thx_cron import dispatch, metrics
+from thx_cron import dispatch, metrics, recovery
+from thx_cron.children import ChildFailed, ClusterChild
 from thx_cron.conf import thx_settings
 from thx_cron.models import Job
 
@@ -53,46 +52,73 @@ def dispatch_forever(stop: threading.Event, interval: float | None = None) -> No
         stop.wait(pause)
 
 
-def run_worker(*, dispatcher: bool = True, cluster: bool = True) -> None:
-    """Run the django-q2 cluster and the dispatcher until SIGTERM or SIGINT."""
-    from django_q.cluster import Cluster
+def cluster_queues() -> list[str | None]:
+    """The django-q2 queues a worker serves: thx-cron's (None: the default) and the extra ones."""
+    run_queue = thx_settings.CLUSTER
+    extra = [name for name in thx_settings.WORKER_QUEUES if name and name != run_queue]
+    return [run_queue, *dict.fromkeys(extra)]
 
+
+def run_worker(*, dispatcher: bool = True, cluster: bool = True) -> int:
+    """Supervise a django-q2 cluster per queue and run the dispatcher until SIGTERM or SIGINT.
+
+    Return the exit status: 0 when stopped by a signal, 1 when a cluster kept dying.
+    """
     stop = threading.Event()
-    q2 = None
-    queues: list[subprocess.Popen[bytes]] = []
-    if cluster:
-        queues = [_start_queue(name) for name in thx_settings.WORKER_QUEUES]
-        connections.close_all()  # the cluster forks; children must not share our connections
-        q2 = Cluster()
-        q2.start()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+        stop.set()  # idempotent: a whole group may be signalled, and more than once
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    children = [ClusterChild(queue) for queue in cluster_queues()] if cluster else []
+    for child in children:
+        child.start()
+    failed: list[str] = []
+
+    def supervise() -> None:
+        while not stop.wait(1.0):
+            for child in children:
+                try:
+                    child.check()
+                except ChildFailed as exc:
+                    logger.critical("thx-cron worker stopping: %s", exc)
+                    failed.append(str(exc))
+                    stop.set()
+                    return
+
+    supervisor = threading.Thread(target=supervise, name="thx-cron supervisor", daemon=True)
+    supervisor.start()
     try:
         if dispatcher:
             logger.info("thx-cron dispatcher started")
             dispatch_forever(stop)
         else:
-            while not stop.wait(1.0):
-                pass
+            stop.wait()
     finally:
-        for child in queues:
-            child.send_signal(signal.SIGTERM)
-        if q2 is not None:
-            q2.stop()
-        for child in queues:
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop.set()
+        supervisor.join()
+        _stop_children(children)
         connections.close_all()
+    return 1 if failed else 0
 
 
-def _start_queue(name: str) -> subprocess.Popen[bytes]:
-    """Run a django-q2 cluster for the queue `name` (an ALT_CLUSTERS entry) as a child."""
-    logger.info("thx-cron worker serving queue %s", name)
-    env = {**os.environ, "Q_CLUSTER_NAME": name}
-    return subprocess.Popen([sys.executable, "-m", "thx_cron", "thx_cron_queue"], env=env)
+def _stop_children(children: list[ClusterChild]) -> None:
+    """Let running runs finish within the shutdown grace; kill what is left, and end its runs
+    as recovery would (lost, retried as the job allows)."""
+    grace = thx_settings.SHUTDOWN_GRACE
+    if children:
+        logger.info("thx-cron worker stopping; running runs have %.0f s to finish", grace)
+    for child in children:
+        child.ask_to_stop()
+    deadline = time.monotonic() + grace
+    killed: list[str] = []
+    for child in children:
+        killed += child.wait_or_kill(deadline)
+    if killed:
+        try:
+            recovery.end_runs_of(
+                killed, f"the worker stopped and the run outlasted its {grace:g} s grace"
+            )
+        except Exception:
+            logger.exception("Could not end the runs of killed processes; recovery will")

@@ -57,6 +57,7 @@ def test_a_django_q2_retry_shorter_than_the_longest_timeout_is_warning_w001(sett
     assert [error.id for error in check_settings()] == ["thx_cron.W001"]
 
 
+@pytest.mark.django_db  # Django 6's JSONField check asks the database what it supports
 def test_manage_py_check_fails_on_a_bad_setting(settings):
     settings.THX_CRON_OUTPUT_LIMIT = 10
     with pytest.raises(SystemCheckError, match=r"thx_cron\.E001"):

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from tests.notifications.peers import WebhookReceiver
-from tests.processes import sqlite_url, thx_process, wait_for
+from tests.processes import service_group_of, sqlite_url, thx_process, wait_for
 from thx_cron import dispatch, lifecycle
 from thx_cron.models import JobLog
 from thx_cron_notifications.models import NotificationRule
@@ -37,10 +37,7 @@ def webhook() -> Iterator[WebhookReceiver]:
 
 
 def group_of(pid: int | None) -> int | None:
-    try:
-        return os.getpgid(pid) if pid else None
-    except ProcessLookupError:
-        return None
+    return service_group_of(pid)
 
 
 def test_the_lost_run_of_a_killed_worker_posts_its_alert_to_the_webhook(

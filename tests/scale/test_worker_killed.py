@@ -9,7 +9,7 @@ import signal
 import pytest
 from django.utils import timezone
 
-from tests.processes import wait_for
+from tests.processes import service_group_of, wait_for
 from tests.scale.conftest import interval_jobs, needs_postgres, needs_redis
 from tests.scale.occurrences import tally
 from thx_cron.models import Job, JobEvent, JobLog
@@ -22,10 +22,7 @@ REQUEUE = 10.0
 
 
 def group_of(pid: int) -> int | None:
-    try:
-        return os.getpgid(pid)
-    except ProcessLookupError:
-        return None
+    return service_group_of(pid)
 
 
 def test_runs_of_a_killed_worker_end_lost_and_later_occurrences_run_on_survivors(pg_db, make_fleet):

@@ -33,6 +33,12 @@ _SCHEDULE_FIELD = {
     "end_at": "end_at",
     "kind": "schedule_kind",
 }
+# The fields that belong to each schedule kind other than cron (for inferring the kind).
+_KIND_FIELDS = {
+    "calendar": ("year", "month", "day", "hour", "minute", "weekday"),
+    "interval": ("every_seconds",),
+    "once": ("run_at",),
+}
 # Where "no future occurrence" is reported, by schedule kind.
 _NO_FUTURE_FIELD = {"once": "run_at", "calendar": "year", "cron": "cron", "interval": "end_at"}
 _SCHEDULE_FIELDS = (
@@ -224,6 +230,8 @@ class Job(models.Model):
     # --- persistence (a schedule change recomputes the next run) ---------------------------
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            self.infer_schedule_kind()
         self.localise_run_at()
         if kwargs.get("update_fields") is None:
             rescheduled = self.pk is None or self.schedule_changed()
@@ -239,9 +247,22 @@ class Job(models.Model):
         super().save(*args, **kwargs)
         self._loaded_schedule = self._schedule_signature()
 
+    def infer_schedule_kind(self) -> None:
+        """`Job(every_seconds=10)`: with no cron expression, the one kind whose fields are given."""
+        if self.schedule_kind != self.ScheduleKind.CRON or self.cron:
+            return
+        given = {
+            kind
+            for kind, names in _KIND_FIELDS.items()
+            if any(getattr(self, name) is not None for name in names)
+        }
+        if len(given) == 1:
+            self.schedule_kind = given.pop()
+
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Job:
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Job:
+        # Django 6.1 passes fetch_mode; 5.2 passes nothing more.
+        instance = super().from_db(db, field_names, values, **kwargs)
         # Reading a deferred field here would reload the row through from_db, without end.
         if not instance.get_deferred_fields().intersection(_SCHEDULE_FIELDS + _ALSO_RESCHEDULE):
             instance._loaded_schedule = instance._schedule_signature()
@@ -307,19 +328,30 @@ class Job(models.Model):
     # --- validation -----------------------------------------------------------------------------
 
     def clean(self) -> None:
+        if self._state.adding:
+            self.infer_schedule_kind()
         self.localise_run_at()
         errors = {name: [problem] for name, problem in self.limit_problems() if problem}
         try:
             self.schedule.validate()
         except InvalidSchedule as exc:
-            errors.setdefault(_SCHEDULE_FIELD.get(exc.field, "schedule_kind"), []).append(
-                exc.message
-            )
+            message = exc.message
+            if self.schedule_kind == self.ScheduleKind.CRON and not self.cron:
+                message += (
+                    " (schedule_kind is 'cron'; for another kind give its field: every_seconds, "
+                    "run_at, or the calendar fields, or set schedule_kind)"
+                )
+            errors.setdefault(_SCHEDULE_FIELD.get(exc.field, "schedule_kind"), []).append(message)
         if not errors.keys() & {"action", "args", "kwargs"}:
             try:
                 registry.validate_call(self.action, self.args, self.kwargs)
             except registry.ActionError as exc:
                 errors.setdefault(exc.field, []).append(exc.message)
+        if "tags" not in errors and (
+            not isinstance(self.tags, list)
+            or not all(isinstance(tag, str) and tag.strip() for tag in self.tags)
+        ):
+            errors.setdefault("tags", []).append("Tags must be a list of non-empty strings.")
         if self.timeout_seconds is not None and not (
             1 <= self.timeout_seconds <= thx_settings.MAX_TIMEOUT
         ):

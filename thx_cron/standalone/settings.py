@@ -144,6 +144,8 @@ _MAX_RUNNING = os.environ.get("THX_CRON_MAX_RUNNING_PER_USER", "").strip()
 THX_CRON_MAX_RUNNING_PER_USER = (
     int(_MAX_RUNNING) if _MAX_RUNNING.isdigit() else _MAX_RUNNING or None
 )
+# On SIGTERM/SIGINT, running runs get this long to finish before they are killed and end lost.
+THX_CRON_SHUTDOWN_GRACE = float(os.environ.get("THX_CRON_SHUTDOWN_GRACE", "30"))
 
 Q_CLUSTER = {
     "name": os.environ.get("THX_CRON_QUEUE", "thx-cron"),

@@ -88,7 +88,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Token {found.pk} revoked.")
 
     def _user(self, username: str) -> Any:
-        user = get_user_model().objects.filter(username=username).first()
+        model = get_user_model()
+        user = model.objects.filter(**{model.USERNAME_FIELD: username}).first()
         if user is None:
             raise CommandError(f"--user: no user named {username!r}.")
         return user

@@ -8,11 +8,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from thx_cron import process_group
+
 
 class Command(BaseCommand):
     help = (
-        "Serve one extra django-q2 queue (Q_CLUSTER_NAME) as the child of a thx-cron worker, "
-        "stopping with its parent."
+        "Serve one django-q2 queue (Q_CLUSTER_NAME, or the default one) as the child of a "
+        "thx-cron worker, in a process group of its own, stopping with its parent."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -20,16 +22,19 @@ class Command(BaseCommand):
 
         parent = os.getppid()
         stop = threading.Event()
-        cluster = Cluster()
-        cluster.start()
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
-            stop.set()  # idempotent: a Ctrl-C or `timeout` signals the whole group at once
+            stop.set()  # idempotent; the worker sends SIGTERM once per stop
 
-        # The parent forwards SIGTERM; a terminal's SIGINT to the group is the parent's to handle.
+        cluster = Cluster()
+        # Replace the cluster's own handlers (they stop it inside the handler) before it starts.
         signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        # A parent killed outright cannot tell us: notice being handed to another parent.
-        while not stop.wait(0.5) and os.getppid() == parent:
-            pass
+        signal.signal(signal.SIGINT, on_signal)
+        cluster.start()
+        # A parent killed outright cannot tell us: notice being handed to another parent, and
+        # take the whole group down at once, as if killed with it (its runs end lost).
+        while not stop.wait(0.5):
+            if os.getppid() != parent:
+                process_group.kill(os.getpgid(0))
+        # Let running tasks finish; the worker kills this group when its shutdown grace ends.
         cluster.stop()

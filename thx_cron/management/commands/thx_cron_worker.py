@@ -18,4 +18,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sync_quietly("worker start")
-        run_worker(dispatcher=not options["no_dispatcher"])
+        status = run_worker(dispatcher=not options["no_dispatcher"])
+        if status:
+            raise SystemExit(status)
