@@ -8,6 +8,9 @@ import { ActionButton, ErrorNote, Field, fieldErrors } from "./widgets.js";
 // The events a rule may choose without duration thresholds (slow, fast and running long need
 // thresholds that this form does not ask for yet).
 const EVENTS = ["STARTED", "SUCCEEDED", "FAILED", "TIMED_OUT", "LOST", "MISSED", "RECOVERED"];
+// Uncontrolled fields (defaultValue): re-rendering the form, when an event is ticked or an error
+// shown, must not reset what the user typed.
+const SCOPES = [["ALL", "all my jobs"], ["TAGS", "jobs with these tags"], ["JOBS", "chosen jobs"]];
 const words = (name) => name.toLowerCase().replace("_", " ");
 const RULE = `id name events scope tags jobs { id name } minConsecutiveFailures throttleSeconds
   titleTemplate bodyTemplate enabled urls`;
@@ -25,11 +28,15 @@ function RuleForm({ rule, onSaved, onCancel }) {
     const input = {
       name: form.get("name"), events, scope: form.get("scope"),
       tags: String(form.get("tags") || "").split(",").map((t) => t.trim()).filter(Boolean),
-      minConsecutiveFailures: Number(form.get("minConsecutiveFailures") || 0),
+      // At least 1: the first failure (the server refuses 0).
+      minConsecutiveFailures: Number(form.get("minConsecutiveFailures") || 1),
       throttleSeconds: Number(form.get("throttleSeconds") || 0),
-      titleTemplate: form.get("titleTemplate"), bodyTemplate: form.get("bodyTemplate"),
       enabled: form.get("enabled") === "on",
     };
+    // A new rule left without templates takes the server's default title and body.
+    for (const name of ["titleTemplate", "bodyTemplate"]) {
+      if (rule || form.get(name)) input[name] = form.get(name);
+    }
     if (urls.length || !rule) input.urls = urls; // write-only: left out, the stored URLs stay
     try {
       const mutation = rule
@@ -45,19 +52,19 @@ function RuleForm({ rule, onSaved, onCancel }) {
   const toggle = (name) => (e) => setEvents(e.target.checked ? [...events, name] : events.filter((x) => x !== name));
   return html`<form class="editor" onSubmit=${submit} aria-label=${rule ? `Edit ${rule.name}` : "New rule"}>
     <${ErrorNote} error=${errors[""] ? { message: errors[""] } : null} />
-    <${Field} label="Name" name="name" errors=${errors}><input name="name" value=${rule ? rule.name : ""} required /><//>
+    <${Field} label="Name" name="name" errors=${errors}><input name="name" defaultValue=${rule ? rule.name : ""} required /><//>
     <${Field} label="Apprise URLs" name="urls" errors=${errors} hint=${rule ? `stored: ${rule.urls.join(" ")}; leave empty to keep them` : "one per line, e.g. mailto://… or json://…"}>
       <textarea name="urls" autocomplete="off" /><//>
     <fieldset><legend>Events</legend>${EVENTS.map((name) => html`<label class="inline"><input type="checkbox" checked=${events.includes(name)} onChange=${toggle(name)} /> ${words(name)}</label>`)}
       ${errors.events ? html`<small class="error" role="alert">${errors.events}</small>` : null}</fieldset>
-    <${Field} label="Scope" name="scope" errors=${errors}><select name="scope" value=${rule ? rule.scope : "ALL"}>
-      <option value="ALL">all my jobs</option><option value="TAGS">jobs with these tags</option><option value="JOBS">chosen jobs</option></select><//>
-    <${Field} label="Tags" name="tags" errors=${errors} hint="comma-separated, for the tags scope"><input name="tags" value=${rule ? rule.tags.join(", ") : ""} /><//>
-    <${Field} label="After N consecutive failures" name="minConsecutiveFailures" errors=${errors}><input name="minConsecutiveFailures" type="number" min="0" value=${rule ? rule.minConsecutiveFailures : 0} /><//>
-    <${Field} label="Throttle (s)" name="throttleSeconds" errors=${errors} hint="at most one message per job in this window"><input name="throttleSeconds" type="number" min="0" value=${rule ? rule.throttleSeconds : 0} /><//>
-    <${Field} label="Title template" name="titleTemplate" errors=${errors}><input name="titleTemplate" value=${rule ? rule.titleTemplate : ""} /><//>
-    <${Field} label="Body template" name="bodyTemplate" errors=${errors}><textarea name="bodyTemplate" value=${rule ? rule.bodyTemplate : ""} /><//>
-    <${Field} label="Enabled" name="enabled" errors=${errors}><input name="enabled" type="checkbox" checked=${rule ? rule.enabled : true} /><//>
+    <${Field} label="Scope" name="scope" errors=${errors}><select name="scope">
+      ${SCOPES.map(([value, words]) => html`<option value=${value} selected=${(rule ? rule.scope : "ALL") === value}>${words}</option>`)}</select><//>
+    <${Field} label="Tags" name="tags" errors=${errors} hint="comma-separated, for the tags scope"><input name="tags" defaultValue=${rule ? rule.tags.join(", ") : ""} /><//>
+    <${Field} label="After N consecutive failures" name="minConsecutiveFailures" errors=${errors}><input name="minConsecutiveFailures" type="number" min="1" defaultValue=${rule ? rule.minConsecutiveFailures : 1} /><//>
+    <${Field} label="Throttle (s)" name="throttleSeconds" errors=${errors} hint="at most one message per job in this window"><input name="throttleSeconds" type="number" min="0" defaultValue=${rule ? rule.throttleSeconds : 0} /><//>
+    <${Field} label="Title template" name="titleTemplate" errors=${errors}><input name="titleTemplate" defaultValue=${rule ? rule.titleTemplate : ""} /><//>
+    <${Field} label="Body template" name="bodyTemplate" errors=${errors}><textarea name="bodyTemplate" defaultValue=${rule ? rule.bodyTemplate : ""} /><//>
+    <${Field} label="Enabled" name="enabled" errors=${errors}><input name="enabled" type="checkbox" defaultChecked=${rule ? rule.enabled : true} /><//>
     <div class="toolbar"><button type="submit">Save rule</button> <button type="button" onClick=${onCancel}>Cancel</button></div>
   </form>`;
 }
