@@ -57,7 +57,10 @@ def test_a_bad_limit_is_a_system_check_error(value: Any) -> None:
 
 
 def test_a_limit_that_leaves_no_worker_free_is_warned_about(capsys: Any) -> None:
-    with override_settings(THX_CRON_MAX_RUNNING_PER_USER=2, Q_CLUSTER={"workers": 2}):
+    with override_settings(
+        THX_CRON_MAX_RUNNING_PER_USER=2,
+        Q_CLUSTER={"workers": 2, "max_attempts": 1, "ack_failures": True},
+    ):
         call_command("check")
     assert "thx_cron.W041" in capsys.readouterr().err
 
