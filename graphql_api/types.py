@@ -17,6 +17,7 @@ from strawberry_django.relay import DjangoListConnection
 
 from thx_cron import durations
 from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron.models.job import SCHEDULE_FIELDS
 from thx_cron.schedule import parse_timezone
 from thx_cron_graphql.connections import PAGE_LIMIT_NOTE, connection
 from thx_cron_graphql.errors import InvalidArgument
@@ -50,22 +51,7 @@ EVENT_STATUS: dict[str, JobLog.Status] = {
     **{status: JobLog.Status(status) for status in JobLog.FINISHED_STATUSES},
 }
 
-_SCHEDULE_COLUMNS = [
-    "schedule_kind",
-    "cron",
-    "year",
-    "month",
-    "day",
-    "hour",
-    "minute",
-    "weekday",
-    "every_seconds",
-    "run_at",
-    "timezone",
-    "start_at",
-    "end_at",
-    "created_at",
-]
+_SCHEDULE_COLUMNS = [*SCHEDULE_FIELDS, "created_at"]
 
 
 @strawberry_django.type(get_user_model(), name="User", field_cls=ColumnField)

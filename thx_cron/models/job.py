@@ -41,7 +41,7 @@ _KIND_FIELDS = {
 }
 # Where "no future occurrence" is reported, by schedule kind.
 _NO_FUTURE_FIELD = {"once": "run_at", "calendar": "year", "cron": "cron", "interval": "end_at"}
-_SCHEDULE_FIELDS = (
+SCHEDULE_FIELDS = (
     "schedule_kind",
     "cron",
     "year",
@@ -264,7 +264,7 @@ class Job(models.Model):
         # Django 6.1 passes fetch_mode; 5.2 passes nothing more.
         instance = super().from_db(db, field_names, values, **kwargs)
         # Reading a deferred field here would reload the row through from_db, without end.
-        if not instance.get_deferred_fields().intersection(_SCHEDULE_FIELDS + _ALSO_RESCHEDULE):
+        if not instance.get_deferred_fields().intersection(SCHEDULE_FIELDS + _ALSO_RESCHEDULE):
             instance._loaded_schedule = instance._schedule_signature()
         return instance
 
@@ -303,7 +303,7 @@ class Job(models.Model):
             return
 
     def _schedule_signature(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in _SCHEDULE_FIELDS + _ALSO_RESCHEDULE)
+        return tuple(getattr(self, name) for name in SCHEDULE_FIELDS + _ALSO_RESCHEDULE)
 
     def schedule_changed(self) -> bool:
         return getattr(self, "_loaded_schedule", None) != self._schedule_signature()
