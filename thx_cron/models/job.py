@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,11 @@ from thx_cron import limits, registry
 from thx_cron.conf import thx_settings
 from thx_cron.instants import is_naive, range_error, wall_to_instant
 from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from thx_cron.models.run import JobLog
 
 # Which model field a schedule validation error belongs to.
 _SCHEDULE_FIELD = {
@@ -404,6 +409,25 @@ class Job(models.Model):
 
         return lifecycle.error(self, run, exc, **kwargs)
 
+    # --- operations: the one entry for each, used by the admin, GraphQL and the CLI --------------
+
+    def run_now(self, *, triggered_by: AbstractBaseUser | None = None) -> JobLog:
+        """Queue a manual run of the job, due now, and hand it to a worker at once."""
+        from thx_cron import dispatch, lifecycle
+        from thx_cron.models.run import JobLog
+
+        run = lifecycle.create_run(self, trigger=JobLog.Trigger.MANUAL, triggered_by=triggered_by)
+        dispatch.enqueue_now(run)
+        return run
+
+    def run_in_foreground(self, *, triggered_by: AbstractBaseUser | None = None) -> JobLog:
+        """Run the job now in this process (its output echoed to the terminal), without retries."""
+        from thx_cron import execution, lifecycle
+        from thx_cron.models.run import JobLog
+
+        run = lifecycle.create_run(self, trigger=JobLog.Trigger.MANUAL, triggered_by=triggered_by)
+        return execution.run_in_foreground(run)
+
     def pause(self) -> None:
         """Disable the job and cancel its queued scheduled runs and retries (not manual ones)."""
         from thx_cron import lifecycle
@@ -418,5 +442,6 @@ class Job(models.Model):
             lifecycle.cancel(run)
 
     def resume(self) -> None:
+        """Enable the job again: it is dispatched from its next occurrence after now."""
         self.enabled = True
         self.save()
