@@ -72,12 +72,12 @@ def instant(moment: datetime | None, zone: tzinfo, *, long: bool = False) -> Saf
     )
 
 
-def status_badge(status: str) -> SafeString | str:
-    """Show a run status as a coloured label."""
+def status_badge(status: str, *, label: str = "") -> SafeString | str:
+    """Show a run status (or `label` in its colour) as a coloured label."""
     if not status:
         return EMPTY
     colour = STATUS_COLOURS.get(status, "#6c757d")
-    label = status.replace("_", " ")
+    label = (label or status).replace("_", " ")
     return format_html(
         '<span class="thx-status thx-status-{}" style="background:{};color:#fff;'
         'padding:1px 6px;border-radius:8px;white-space:nowrap">{}</span>',
