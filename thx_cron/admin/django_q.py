@@ -42,6 +42,8 @@ class HiddenUnlessShown:
 
 def hide_django_q(site: admin.AdminSite) -> list[str]:
     """Re-register each django-q2 model admin on `site` behind the setting; return their names."""
+    if not apps.is_installed("django_q"):
+        return []
     import django_q.admin  # noqa: F401  (registers them first, whatever the INSTALLED_APPS order)
 
     hidden = []

@@ -109,7 +109,7 @@ class JobAdmin(OwnedObjectAdmin, admin.ModelAdmin):
     # What runs record is shown, never edited (see Job.save).
     readonly_fields = (
         "next_occurrences",
-        "next_run",
+        "next_run_at_long",
         "recent_runs",
         "last_run_link",
         "last_run_time",
@@ -164,7 +164,7 @@ class JobAdmin(OwnedObjectAdmin, admin.ModelAdmin):
             "Status",
             {
                 "fields": (
-                    "next_run",
+                    "next_run_at_long",
                     ("last_run_link", "last_run_time", "last_status_badge"),
                     "consecutive_failures",
                     ("occurrence_count", "run_count", "success_count", "failure_count"),
@@ -226,6 +226,7 @@ class JobAdmin(OwnedObjectAdmin, admin.ModelAdmin):
         return job.schedule.describe()  # never raises
 
     next_run = display.instant_column("next_run_at", "next run", _job_zone)
+    next_run_at_long = display.instant_column("next_run_at", "next run", _job_zone, long=True)
     last_run_time = display.instant_column("last_run_at", "last run at", _job_zone)
     created = display.instant_column("created_at", "created", _job_zone)
     updated = display.instant_column("updated_at", "updated", _job_zone)
