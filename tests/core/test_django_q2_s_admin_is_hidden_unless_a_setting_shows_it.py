@@ -57,3 +57,22 @@ def test_a_setting_that_is_not_a_boolean_is_error_e050(settings, value):
 def test_a_boolean_setting_passes_the_check(settings, value):
     settings.THX_CRON_ADMIN_SHOW_DJANGO_Q = value
     assert check_admin_settings() == []
+
+
+@pytest.mark.parametrize("value, shown", [("", "False"), ("1", "True")])
+def test_the_standalone_server_reads_the_setting_from_its_environment(value, shown):
+    import subprocess
+    import sys
+
+    from tests.processes import ROOT, process_env, sqlite_url
+
+    read = "from thx_cron.conf import thx_settings; print(thx_settings.ADMIN_SHOW_DJANGO_Q)"
+    done = subprocess.run(
+        [sys.executable, "-m", "thx_cron", "shell", "-c", read],
+        env=process_env(sqlite_url(), THX_CRON_ADMIN_SHOW_DJANGO_Q=value),
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.strip().splitlines()[-1] == shown, done.stderr
