@@ -169,3 +169,22 @@ def test_staff_without_the_permission_cannot_cancel_or_re_run(
     client.post(reverse("admin:thx_cron_joblog_cancel", args=[run.pk]))
     client.post(reverse("admin:thx_cron_joblog_rerun", args=[run.pk]))
     assert list(JobLog.objects.values_list("status", flat=True)) == ["queued"]
+
+
+def test_the_run_and_job_lists_read_jobs_without_a_query_per_row(admin_client, make_job, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured)
+
+    runs = reverse("admin:thx_cron_joblog_changelist")
+    jobs = reverse("admin:thx_cron_job_changelist")
+    for _ in range(2):
+        execution.execute_run(lifecycle.create_run(make_job(owner=user)))
+    few = (queries(runs), queries(jobs))
+    for _ in range(10):
+        execution.execute_run(lifecycle.create_run(make_job(owner=user)))
+    assert (queries(runs), queries(jobs)) == few

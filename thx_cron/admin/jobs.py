@@ -104,6 +104,7 @@ class JobAdmin(OwnedObjectAdmin, admin.ModelAdmin):
         "last_status_badge",
     )
     list_filter = ("enabled", "schedule_kind", "last_status", "overlap_policy")
+    list_select_related = ("owner",)  # nullable: Django's automatic select_related skips it
     search_fields = ("name", "description", "action")
     actions = ("run_now", "pause", "resume")
     # What runs record is shown, never edited (see Job.save).
