@@ -9,9 +9,8 @@ import strawberry_django
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from thx_cron import dispatch, lifecycle
 from thx_cron.declarations import DECLARED_IN_CODE
-from thx_cron.models import Job, JobLog
+from thx_cron.models import Job, RunFinished
 from thx_cron_graphql.errors import InputError, NotAllowed, remap
 from thx_cron_graphql.inputs import (
     FIELD_PATHS,
@@ -109,11 +108,7 @@ class JobMutations:
     def run_job_now(self, info: Info, id: strawberry.ID) -> JobLogType:
         """Queue a manual run of a job now and return it."""
         job = changeable_job(info, id)
-        run = lifecycle.create_run(
-            job, trigger=JobLog.Trigger.MANUAL, triggered_by=require_user(info)
-        )
-        dispatch.enqueue_now(run)
-        return cast(JobLogType, run)
+        return cast(JobLogType, job.run_now(triggered_by=require_user(info)))
 
     @strawberry_django.mutation(handle_django_errors=True)
     def cancel_run(self, info: Info, id: strawberry.ID) -> JobLogType:
@@ -121,6 +116,7 @@ class JobMutations:
         run = visible_run(info, id)
         if not may_change(require_user(info), run.job):
             raise NotAllowed("id", f"You may not cancel run {id!r}.")
-        if run.is_finished:
-            raise InputError("id", f"Run {id!r} has already finished ({run.status}).")
-        return cast(JobLogType, lifecycle.cancel(run))
+        try:
+            return cast(JobLogType, run.cancel())
+        except RunFinished:
+            raise InputError("id", f"Run {id!r} has already finished ({run.status}).") from None

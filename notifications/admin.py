@@ -8,7 +8,10 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.safestring import SafeString
 
+from thx_cron.admin import display
+from thx_cron.models import JobLog
 from thx_cron.ownership import OwnedObjectAdmin
 from thx_cron_notifications.models import NotificationDelivery, NotificationRule
 from thx_cron_notifications.rules import EVENTS
@@ -113,25 +116,59 @@ class NotificationRuleAdmin(OwnedObjectAdmin, admin.ModelAdmin):
         return ", ".join(rule.events or [])
 
 
+TIMES = (
+    "occurred_at",
+    "created_at",
+    "next_attempt_at",
+    "last_attempt_at",
+    "claimed_until",
+    "sent_at",
+)
+TIME_COLUMNS = ("occurred", "created", "next_attempt", "last_attempt", "claimed", "sent")
+# A delivery's status coloured as the run status it resembles.
+DELIVERY_STATUSES: dict[str, str] = {
+    NotificationDelivery.Status.PENDING: JobLog.Status.QUEUED,
+    NotificationDelivery.Status.SENT: JobLog.Status.SUCCEEDED,
+    NotificationDelivery.Status.FAILED: JobLog.Status.FAILED,
+}
+
+
+def _zone(delivery: object) -> str:
+    job = delivery.job if isinstance(delivery, NotificationDelivery) else None
+    return job.timezone if job is not None else "UTC"
+
+
 @admin.register(NotificationDelivery)
 class NotificationDeliveryAdmin(admin.ModelAdmin):
     list_display = (
         "id",
         "rule",
         "event",
-        "status",
+        "status_badge",
         "attempts",
         "job",
         "run",
-        "created_at",
-        "sent_at",
+        "created",
+        "sent",
     )
     list_filter = ("status", "event")
     search_fields = ("rule__name", "title")
-    list_select_related = ("rule", "job", "run")
-    # The stored error is shown through the masking rules only.
-    exclude = ("last_error",)
-    readonly_fields = ("masked_error",)
+    list_select_related = ("rule", "job", "run__job")
+    # The stored error is shown through the masking rules only; times in the job's zone.
+    exclude = ("last_error", *TIMES)
+    readonly_fields = ("status_badge", "masked_error", *TIME_COLUMNS)
+
+    occurred = display.instant_column("occurred_at", "occurred at", _zone, long=True)
+    created = display.instant_column("created_at", "created", _zone, long=True)
+    next_attempt = display.instant_column("next_attempt_at", "next attempt", _zone, long=True)
+    last_attempt = display.instant_column("last_attempt_at", "last attempt", _zone, long=True)
+    claimed = display.instant_column("claimed_until", "claimed until", _zone, long=True)
+    sent = display.instant_column("sent_at", "sent", _zone, long=True)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, delivery: NotificationDelivery) -> SafeString | str:
+        colour = DELIVERY_STATUSES.get(delivery.status, JobLog.Status.QUEUED)
+        return display.status_badge(colour, label=delivery.status)
 
     @admin.display(description="last error")
     def masked_error(self, delivery: NotificationDelivery) -> str:

@@ -11,6 +11,7 @@ from django.core import management
 
 from thx_cron import outbound
 from thx_cron.conf import thx_settings
+from thx_cron.limits import shown
 from thx_cron.programs import check_program, run_program
 from thx_cron.registry import ActionError, Registry
 
@@ -107,10 +108,10 @@ def count(to: int = 5, every: float = 1.0) -> int:
 
 def _check_count(to: Any = 5, every: Any = 1.0) -> None:
     if not isinstance(to, int) or isinstance(to, bool) or not 1 <= to <= 1000:
-        raise ActionError("args", f"to must be a whole number from 1 to 1000 (got {to!r}).")
+        raise ActionError("args", f"to must be a whole number from 1 to 1000 (got {shown(to)}).")
     if not isinstance(every, int | float) or isinstance(every, bool) or not 0 <= every <= 60:
         raise ActionError(
-            "args", f"every must be a number of seconds from 0 to 60 (got {every!r})."
+            "args", f"every must be a number of seconds from 0 to 60 (got {shown(every)})."
         )
 
 

@@ -226,3 +226,17 @@ def check_login_throttle(app_configs: Any = None, **kwargs: Any) -> list[Warning
             id="thx_cron.W042",
         )
     ]
+
+
+@register()
+def check_admin_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    value = getattr(settings, "THX_CRON_ADMIN_SHOW_DJANGO_Q", DEFAULTS["ADMIN_SHOW_DJANGO_Q"])
+    if isinstance(value, bool):
+        return []
+    return [
+        Error(
+            f"THX_CRON_ADMIN_SHOW_DJANGO_Q must be True or False, got {value!r}.",
+            hint="True shows django-q2's own models (its Task queue) in the admin.",
+            id="thx_cron.E050",
+        )
+    ]

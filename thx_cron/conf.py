@@ -75,6 +75,9 @@ DEFAULTS: dict[str, Any] = {
     # On SIGTERM/SIGINT, running runs get this many seconds to finish; then their processes are
     # killed and the runs end `lost` (retried if the job allows).
     "SHUTDOWN_GRACE": 30.0,
+    # Show django-q2's own models (its "Task queue": schedules, successes, failures, queued
+    # tasks) in the Django admin; hidden by default, they look like a second scheduler.
+    "ADMIN_SHOW_DJANGO_Q": False,
     # Base URL used for links in notifications.
     "BASE_URL": "http://127.0.0.1:8000",
 }
@@ -170,6 +173,10 @@ class _Settings:
     def CLUSTER(self) -> str | None:  # noqa: N802
         """The cluster name to hand django-q2 (None: the default cluster)."""
         return str(self.__getattr__("CLUSTER") or "") or None
+
+    @property
+    def ADMIN_SHOW_DJANGO_Q(self) -> bool:  # noqa: N802
+        return self.__getattr__("ADMIN_SHOW_DJANGO_Q") is True
 
     @property
     def SHUTDOWN_GRACE(self) -> float:  # noqa: N802

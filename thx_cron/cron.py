@@ -24,6 +24,7 @@ from functools import lru_cache
 from thx_cron.cron_walls import CronExpression, Stream, compile_streams
 from thx_cron.cron_words import describe_cron
 from thx_cron.instants import FIRST_YEAR, LAST_YEAR
+from thx_cron.limits import shown
 
 __all__ = ["CronError", "CronExpression", "calendar_expression", "describe_cron", "parse_cron"]
 
@@ -294,7 +295,7 @@ def calendar_expression(
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int):
-            raise CronError(f"must be a whole number, got {value!r}", field=name)
+            raise CronError(f"must be a whole number, got {shown(value)}", field=name)
         if not low <= value <= high:
             raise CronError(f"{value} is out of range {low}-{high}", field=name)
     if month is not None and day is not None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from thx_cron import django_tasks
+from thx_cron.limits import shown
 from thx_cron.registry import registry
 
 # The fields of a declared job that its declaration owns; nothing else may change them.
@@ -124,7 +125,9 @@ def read(raw: Mapping[str, Any], source: str, defaults: Mapping[str, Any]) -> De
         value = raw[name]
         wrong_bool = kinds is int and isinstance(value, bool)
         if not isinstance(value, kinds) or wrong_bool:
-            raise DeclarationError(source, name, f"Expected {_type_name(kinds)}, got {value!r}.")
+            raise DeclarationError(
+                source, name, f"Expected {_type_name(kinds)}, got {shown(value)}."
+            )
         if name == "enabled":
             enabled = bool(value)
         else:
@@ -151,7 +154,7 @@ def _task_action(raw: Mapping[str, Any], source: str) -> str:
     if "action" in raw:
         raise DeclarationError(source, "task", "Give either action or task, not both.")
     if not isinstance(path, str):
-        raise DeclarationError(source, "task", f"Expected a dotted path, got {path!r}.")
+        raise DeclarationError(source, "task", f"Expected a dotted path, got {shown(path)}.")
     try:
         task = django_tasks.load(path)
         if path not in registry:
@@ -173,7 +176,7 @@ def _schedule(raw: Mapping[str, Any], source: str) -> dict[str, Any]:
     values = dict(_EMPTY_SCHEDULE)
     if name == "cron":
         if not isinstance(value, str):
-            raise DeclarationError(source, "cron", f"Expected a string, got {value!r}.")
+            raise DeclarationError(source, "cron", f"Expected a string, got {shown(value)}.")
         values.update(schedule_kind="cron", cron=value)
     elif name == "calendar":
         if not isinstance(value, Mapping):
@@ -185,7 +188,7 @@ def _schedule(raw: Mapping[str, Any], source: str) -> dict[str, Any]:
                 )
             if not isinstance(number, int) or isinstance(number, bool):
                 raise DeclarationError(
-                    source, f"calendar.{part}", f"Expected an integer, got {number!r}."
+                    source, f"calendar.{part}", f"Expected an integer, got {shown(number)}."
                 )
             values[part] = number
         values["schedule_kind"] = "calendar"
@@ -193,7 +196,7 @@ def _schedule(raw: Mapping[str, Any], source: str) -> dict[str, Any]:
         seconds = value.get("seconds") if isinstance(value, Mapping) else value
         if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 1:
             raise DeclarationError(
-                source, "every", f"Expected a number of seconds >= 1, got {value!r}."
+                source, "every", f"Expected a number of seconds >= 1, got {shown(value)}."
             )
         values.update(schedule_kind="interval", every_seconds=seconds)
     else:
@@ -210,7 +213,9 @@ def _instant(value: Any, source: str, field: str) -> datetime:
             return datetime.fromisoformat(value)
         except ValueError:
             pass
-    raise DeclarationError(source, field, f"Expected an ISO 8601 date and time, got {value!r}.")
+    raise DeclarationError(
+        source, field, f"Expected an ISO 8601 date and time, got {shown(value)}."
+    )
 
 
 def _type_name(kinds: type | tuple[type, ...]) -> str:

@@ -1,6 +1,7 @@
-"""Duration and lateness statistics of a job's recent runs.
+"""Duration and lateness statistics of a job's recent runs, and how a duration reads.
 
-`summarize` is pure (a list of figures in, percentiles out); `recent_runs` reads them.
+`summarize` and `format_duration` are pure (figures in, figures or text out); `recent_runs`
+reads the figures.
 """
 
 from __future__ import annotations
@@ -52,6 +53,31 @@ def median(values: Sequence[float]) -> float | None:
     if len(ordered) % 2:
         return ordered[middle]
     return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def format_duration(seconds: float | None) -> str:
+    """Return `seconds` as a person reads it: "2.7 ms", "1.2 s", "1 min 3 s", "2 h 5 min"."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return "-"
+    milliseconds = seconds * 1000
+    if round(milliseconds, 1) < 0.1:
+        return "0 ms" if seconds == 0 else "< 0.1 ms"
+    if round(milliseconds, 1) < 10:
+        return f"{milliseconds:.1f} ms"
+    if round(milliseconds) < 1000:
+        return f"{milliseconds:.0f} ms"
+    if round(seconds, 1) < 10:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60} s"
+    minutes = round(seconds / 60)
+    if minutes < 24 * 60:
+        return f"{minutes // 60} h {minutes % 60} min"
+    hours = round(seconds / 3600)
+    return f"{hours // 24} d {hours % 24} h"
 
 
 def summarize(durations: Sequence[float], lateness: Sequence[float]) -> DurationStats:

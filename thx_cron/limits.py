@@ -95,5 +95,16 @@ def json_problem(value: Any, max_size: int, max_depth: int) -> str | None:
     return None
 
 
+def shown(value: object) -> str:
+    """Return `value` as a message quotes it: null, true and false as JSON says them (never
+    Python's None), lists and objects as JSON, anything else as its repr."""
+    if value is None or isinstance(value, bool | list | dict):
+        try:
+            return json.dumps(value)[:200]
+        except (TypeError, ValueError):
+            pass
+    return repr(value)[:200]
+
+
 def _upper_first(word: str) -> str:
     return word[:1].upper() + word[1:]

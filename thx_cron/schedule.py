@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from thx_cron.cron import CronError, CronExpression, calendar_expression, describe_cron, parse_cron
 from thx_cron.cron_walls import walls
 from thx_cron.instants import BEYOND, clamp, is_naive, range_error, wall_to_instant
+from thx_cron.limits import shown
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TICK = timedelta(microseconds=1)
@@ -267,8 +268,11 @@ class Schedule:
 
     def _step(self) -> timedelta:
         every = self.spec.every_seconds
+        if every is None:
+            message = "an interval schedule needs every_seconds, a whole number, at least 1"
+            raise InvalidSchedule("every_seconds", message)
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            message = f"must be a whole number of seconds, at least 1 (got {every!r})"
+            message = f"must be a whole number of seconds, at least 1 (got {shown(every)})"
             raise InvalidSchedule("every_seconds", message)
         return timedelta(seconds=every)
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django_q.models import OrmQ
 
 from thx_cron import execution, lifecycle
@@ -74,9 +75,13 @@ def test_the_change_page_shows_the_next_occurrences(admin_client, make_job):
     job = make_job(cron="0 9 * * *", timezone="Europe/Rome")
     expected = job.schedule.occurrences(timezone.now(), 5)
     response = admin_client.get(reverse("admin:thx_cron_job_change", args=[job.pk]))
-    content = response.content.decode()
+    content = strip_tags(response.content.decode())
     for moment in expected:
-        assert moment.astimezone(ZoneInfo("Europe/Rome")).isoformat() in content
+        local = moment.astimezone(ZoneInfo("Europe/Rome"))
+        # Readable, with seconds, in the job's zone named, and UTC beside.
+        assert local.strftime("%Y-%m-%d %H:%M:%S %Z (Europe/Rome)") in content
+        assert moment.strftime("%Y-%m-%d %H:%M:%S UTC") in content
+    assert expected[0].astimezone(ZoneInfo("Europe/Rome")).isoformat() not in content
 
 
 def test_the_job_list_shows_next_run_and_last_status(admin_client, make_job):

@@ -2,6 +2,6 @@
 
 from thx_cron.models.event import JobEvent
 from thx_cron.models.job import Job
-from thx_cron.models.run import JobLog
+from thx_cron.models.run import JobLog, RunFinished
 
-__all__ = ["Job", "JobLog", "JobEvent"]
+__all__ = ["Job", "JobLog", "JobEvent", "RunFinished"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +14,11 @@ from django.utils.timezone import now
 from thx_cron import limits, registry
 from thx_cron.conf import thx_settings
 from thx_cron.instants import is_naive, range_error, wall_to_instant
+from thx_cron.models.run import JobLog
 from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 # Which model field a schedule validation error belongs to.
 _SCHEDULE_FIELD = {
@@ -386,28 +390,68 @@ class Job(models.Model):
 
     # --- lifecycle (see thx_cron.lifecycle) -----------------------------------------------------
 
-    def start(self, run: Any = None, **kwargs: Any) -> Any:
-        """Claim `run` (or create a manual one) and mark it running."""
+    def start(
+        self,
+        run: JobLog | None = None,
+        *,
+        worker: str = "",
+        task_id: str = "",
+        now: datetime | None = None,
+        fair: bool = True,
+    ) -> JobLog | None:
+        """Claim `run` (or create a manual one) and mark it running (None: not this caller's)."""
         from thx_cron import lifecycle
 
-        return lifecycle.start(self, run, **kwargs)
+        return lifecycle.start(self, run, worker=worker, task_id=task_id, now=now, fair=fair)
 
-    def complete(self, run: Any, result: Any = None, **kwargs: Any) -> Any:
+    def complete(
+        self,
+        run: JobLog,
+        result: object = None,
+        *,
+        output: str | None = None,
+        now: datetime | None = None,
+    ) -> JobLog:
         """Mark `run` succeeded with `result`."""
         from thx_cron import lifecycle
 
-        return lifecycle.complete(self, run, result, **kwargs)
+        return lifecycle.complete(self, run, result, output=output, now=now)
 
-    def error(self, run: Any, exc: BaseException | str, **kwargs: Any) -> Any:
+    def error(
+        self,
+        run: JobLog,
+        exc: BaseException | str,
+        *,
+        status: str = JobLog.Status.FAILED,
+        output: str | None = None,
+        retry: bool = True,
+        now: datetime | None = None,
+    ) -> JobLog:
         """Mark `run` failed (or timed out) with `exc`, and schedule a retry if any are left."""
         from thx_cron import lifecycle
 
-        return lifecycle.error(self, run, exc, **kwargs)
+        return lifecycle.error(self, run, exc, status=status, output=output, retry=retry, now=now)
+
+    # --- operations: the one entry for each, used by the admin, GraphQL and the CLI --------------
+
+    def run_now(self, *, triggered_by: AbstractBaseUser | None = None) -> JobLog:
+        """Queue a manual run of the job, due now, and hand it to a worker at once."""
+        from thx_cron import dispatch, lifecycle
+
+        run = lifecycle.create_run(self, trigger=JobLog.Trigger.MANUAL, triggered_by=triggered_by)
+        dispatch.enqueue_now(run)
+        return run
+
+    def run_in_foreground(self, *, triggered_by: AbstractBaseUser | None = None) -> JobLog:
+        """Run the job now in this process (its output echoed to the terminal), without retries."""
+        from thx_cron import execution, lifecycle
+
+        run = lifecycle.create_run(self, trigger=JobLog.Trigger.MANUAL, triggered_by=triggered_by)
+        return execution.run_in_foreground(run)
 
     def pause(self) -> None:
         """Disable the job and cancel its queued scheduled runs and retries (not manual ones)."""
         from thx_cron import lifecycle
-        from thx_cron.models.run import JobLog
 
         self.enabled = False
         self.save()
@@ -418,5 +462,6 @@ class Job(models.Model):
             lifecycle.cancel(run)
 
     def resume(self) -> None:
+        """Enable the job again: it is dispatched from its next occurrence after now."""
         self.enabled = True
         self.save()

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+
+class RunFinished(Exception):
+    """The run has already finished: there is nothing left to cancel."""
+
+    def __init__(self, run: JobLog) -> None:
+        self.run = run
+        super().__init__(f"Run {run.pk} has already finished ({run.status}).")
 
 
 class JobLogQuerySet(models.QuerySet["JobLog"]):
@@ -130,8 +142,25 @@ class JobLog(models.Model):
     job_id: int
 
     def __str__(self) -> str:
-        return f"{self.job_id} run {self.pk} ({self.status})"
+        return f"{self.job.name} run {self.pk} ({self.status})"
 
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED_STATUSES
+
+    # --- operations: the one entry for each, used by the admin, GraphQL and the CLI --------------
+
+    def cancel(self) -> JobLog:
+        """Cancel the run at once if it is queued, or ask its worker to stop it if it is running.
+
+        Return the run as it is now; raise RunFinished if it had already finished when read.
+        """
+        from thx_cron import lifecycle
+
+        if self.is_finished:
+            raise RunFinished(self)
+        return lifecycle.cancel(self)
+
+    def rerun(self, *, triggered_by: AbstractBaseUser | None = None) -> JobLog:
+        """Queue a new manual run of this run's job now (the job's current definition)."""
+        return self.job.run_now(triggered_by=triggered_by)

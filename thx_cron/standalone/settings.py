@@ -123,6 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("THX_CRON_REDIS_URL", "")
 
 THX_CRON_DEMO_ACTIONS = _flag("THX_CRON_DEMO_ACTIONS", True)
+THX_CRON_ADMIN_SHOW_DJANGO_Q = _flag("THX_CRON_ADMIN_SHOW_DJANGO_Q")
 THX_CRON_ALLOWED_ORIGINS = _list("THX_CRON_ALLOWED_ORIGINS", "")
 # What jobs may run, and the jobs declared for this server (checked at start: thx_cron.E020-E022).
 THX_CRON_ACTION_MODULES = _list("THX_CRON_ACTION_MODULES", "")

@@ -4,9 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from thx_cron import lifecycle
 from thx_cron.management.arguments import find_run
-from thx_cron.models import JobLog
+from thx_cron.models import JobLog, RunFinished
 
 
 class Command(BaseCommand):
@@ -17,9 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         run = find_run(options["run"])
-        if run.is_finished:
-            raise CommandError(f"run: run {run.pk} has already finished ({run.status}).")
-        run = lifecycle.cancel(run)
+        try:
+            run = run.cancel()
+        except RunFinished:
+            raise CommandError(f"run: run {run.pk} has already finished ({run.status}).") from None
         if run.status == JobLog.Status.CANCELLED:
             self.stdout.write(f"run {run.pk} of job '{run.job.name}' cancelled")
         else:

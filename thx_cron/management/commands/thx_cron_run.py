@@ -4,8 +4,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from thx_cron import lifecycle
-from thx_cron.execution import run_in_foreground
 from thx_cron.management.arguments import find_job
 from thx_cron.models import JobLog
 
@@ -18,9 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         job = find_job(options["job"])
-        run = lifecycle.create_run(job, trigger=JobLog.Trigger.MANUAL)
         # In the foreground the operator sees the failure and decides; no retry is queued behind.
-        run = run_in_foreground(run)
+        run = job.run_in_foreground()
         self.stdout.write(f"run {run.pk} {run.status} in {run.duration_seconds or 0:.3f} s")
         if run.result is not None:
             self.stdout.write(f"result: {run.result!r}")

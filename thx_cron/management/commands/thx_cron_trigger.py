@@ -4,9 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from thx_cron import dispatch, lifecycle
 from thx_cron.management.arguments import find_job
-from thx_cron.models import JobLog
 
 
 class Command(BaseCommand):
@@ -17,6 +15,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         job = find_job(options["job"])
-        run = lifecycle.create_run(job, trigger=JobLog.Trigger.MANUAL)
-        dispatch.enqueue_now(run)
+        run = job.run_now()
         self.stdout.write(f"run {run.pk} of job '{job.name}' queued")
