@@ -35,7 +35,7 @@ def cluster_config(name: str | None) -> dict[str, Any] | None:
 
 
 def _cluster_errors() -> list[Error]:
-    from thx_cron.conf import thx_settings
+    from thx_cron.conf import ThxCronSettings, thx_settings
 
     errors: list[Error] = []
     cluster = thx_settings.CLUSTER
@@ -60,8 +60,10 @@ def _cluster_errors() -> list[Error]:
                     id="thx_cron.E012",
                 )
             )
-    queues = [getattr(settings, "THX_CRON_NOTIFICATION_QUEUE", "") or ""]
-    queues += list(thx_settings.WORKER_QUEUES or [])
+    queues = [thx_settings.NOTIFICATION_QUEUE]
+    extra = ThxCronSettings.WORKER_QUEUES.raw()  # not a list of names: error thx_cron.E004
+    if isinstance(extra, list | tuple):
+        queues += [str(queue) for queue in extra]
     for queue in sorted({q for q in queues if q and q != cluster}):
         if cluster_config(queue) is None:
             errors.append(
