@@ -15,13 +15,13 @@ class ThxCronConfig(AppConfig):
 
         from thx_cron import checks, host_checks  # noqa: F401  (registers the system checks)
         from thx_cron.builtin_actions import register_builtins
-        from thx_cron.conf import ThxCronSettings, thx_settings
+        from thx_cron.conf import ThxCronSettings
         from thx_cron.registry import registry
         from thx_cron.scheduling_q2 import ensure_q2_schedules
 
-        register_builtins(registry, demo=thx_settings.DEMO_ACTIONS)
+        # Raw values here: a malformed one is skipped and reported by the checks (E005, E002, E021).
+        register_builtins(registry, demo=ThxCronSettings.DEMO_ACTIONS.raw() is True)
         # THX_CRON_ACTIONS is read on each lookup, so that a changed setting takes effect.
-        # (raw: a malformed value is skipped here and reported by check thx_cron.E002).
         registry.add_source(ThxCronSettings.ACTIONS.raw)
         # Actions decorated with @thx_cron.action in each installed app's cron_actions module.
         autodiscover_modules("cron_actions")

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from thx_cron.conf import Setting
+from thx_cron.conf import Setting, thx_settings
 from thx_cron.conf import ThxCronSettings as S
 from thx_cron.host_checks import cluster_config
 
@@ -37,6 +38,8 @@ MINIMUMS: tuple[tuple[Setting[int] | Setting[float], float], ...] = (
     (S.PROGRAM_KILL_GRACE, 0),
     (S.SHUTDOWN_GRACE, 0),
 )
+# Settings that must be True or False, or a string (thx_cron.E005).
+SCALARS = (S.DEMO_ACTIONS, S.METRICS, S.JOBS_FILE, S.CLUSTER, S.NOTIFICATION_QUEUE, S.BASE_URL)
 # List settings that must hold strings (thx_cron.E004).
 STRING_LISTS = (S.ALLOWED_COMMANDS, S.ALLOWED_ORIGINS, S.HTTP_ALLOWED_HOSTS, S.WORKER_QUEUES)
 
@@ -123,8 +126,16 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
         value = listed.raw()
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             errors.append(Error(f"{listed.name} must be a list of strings.", id="thx_cron.E004"))
+    for scalar in SCALARS:
+        try:
+            scalar.value()
+        except ImproperlyConfigured as exc:
+            errors.append(Error(str(exc), id="thx_cron.E005"))
     errors += _outbound()
-    q_cluster = cluster_config(S.CLUSTER.value())
+    try:
+        q_cluster = cluster_config(thx_settings.CLUSTER)
+    except ImproperlyConfigured:  # error thx_cron.E005
+        q_cluster = None
     max_timeout = S.MAX_TIMEOUT.raw()
     retry = q_cluster.get("retry") if isinstance(q_cluster, dict) else None
     if isinstance(retry, int | float) and isinstance(max_timeout, int) and retry <= max_timeout:

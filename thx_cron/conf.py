@@ -76,8 +76,18 @@ def _int(value: object) -> int:
     return int(_number(value))
 
 
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(value)
+    return value
+
+
 def _text(value: object) -> str:
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
 
 
 def _strings(value: object) -> list[str]:
@@ -117,11 +127,11 @@ def whole(default: int, doc: str) -> Setting[int]:
 
 
 def number(default: float, doc: str) -> Setting[float]:
-    return Setting("float", default, _number, doc)
+    return Setting("float", float(default), _number, doc)
 
 
 def flag(default: bool, doc: str) -> Setting[bool]:
-    return Setting("bool", default, bool, doc)
+    return Setting("bool", default, _flag, doc)
 
 
 def text(default: str, doc: str) -> Setting[str]:

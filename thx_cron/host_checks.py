@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 from django.db import router
 
 # What django-q2 must do with thx-cron's tasks: thx-cron decides about retries, so django-q2 must
@@ -38,7 +39,11 @@ def _cluster_errors() -> list[Error]:
     from thx_cron.conf import ThxCronSettings, thx_settings
 
     errors: list[Error] = []
-    cluster = thx_settings.CLUSTER
+    try:
+        cluster = thx_settings.CLUSTER
+        notification_queue = thx_settings.NOTIFICATION_QUEUE
+    except ImproperlyConfigured:  # error thx_cron.E005
+        return []
     where = f'Q_CLUSTER["ALT_CLUSTERS"][{cluster!r}]' if cluster else "Q_CLUSTER"
     config = cluster_config(cluster)
     if config is None:
@@ -60,7 +65,7 @@ def _cluster_errors() -> list[Error]:
                     id="thx_cron.E012",
                 )
             )
-    queues = [thx_settings.NOTIFICATION_QUEUE]
+    queues = [notification_queue]
     extra = ThxCronSettings.WORKER_QUEUES.raw()  # not a list of names: error thx_cron.E004
     if isinstance(extra, list | tuple):
         queues += [str(queue) for queue in extra]
