@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.checks import Error, register
 
-from thx_cron_notifications.conf import DEFAULTS
+from thx_cron_notifications.conf import NotificationSettings as S
 
 
 @register()
@@ -15,7 +14,7 @@ def check_notification_settings(app_configs: Any = None, **kwargs: Any) -> list[
     from thx_cron_notifications import global_rules
 
     errors = []
-    rules = getattr(settings, "THX_CRON_NOTIFICATION_RULES", [])
+    rules = S.RULES.raw()
     if not isinstance(rules, list | tuple):
         errors.append(
             Error(
@@ -25,18 +24,18 @@ def check_notification_settings(app_configs: Any = None, **kwargs: Any) -> list[
         )
     else:
         errors += [Error(m, id="thx_cron_notifications.E001") for m in global_rules.problems()]
-    for name, minimum in (
-        ("NOTIFICATION_MAX_ATTEMPTS", 1),
-        ("NOTIFICATION_BACKOFF", 0),
-        ("NOTIFICATION_MAX_BACKOFF", 0),
-        ("NOTIFICATION_TIMEOUT", 0.1),
-        ("NOTIFICATION_LOOKBACK", 0),
+    for setting, minimum in (
+        (S.MAX_ATTEMPTS, 1),
+        (S.BACKOFF, 0),
+        (S.MAX_BACKOFF, 0),
+        (S.TIMEOUT, 0.1),
+        (S.LOOKBACK, 0),
     ):
-        value = getattr(settings, f"THX_CRON_{name}", DEFAULTS[name])
+        value = setting.raw()
         if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
             errors.append(
                 Error(
-                    f"THX_CRON_{name} must be a number >= {minimum:g}, got {value!r}.",
+                    f"{setting.name} must be a number >= {minimum:g}, got {value!r}.",
                     id="thx_cron_notifications.E002",
                 )
             )

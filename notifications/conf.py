@@ -1,60 +1,27 @@
-"""Typed, lazily read notification settings (`THX_CRON_NOTIFICATION_*`), each with its default."""
+"""Typed, lazily read notification settings (`THX_CRON_NOTIFICATION_*`), each with its default.
+
+The settings notifications shares with thx_cron (BASE_URL, CLUSTER, NOTIFICATION_QUEUE,
+METRICS_WINDOW) are read through `thx_cron.conf.thx_settings`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
-
-DEFAULTS: dict[str, Any] = {
-    # Operator rules applied to every job: a list of dicts (see notifications.global_rules).
-    "NOTIFICATION_RULES": [],
-    # Delivery retries: attempts in all, the first backoff, and the largest backoff, in seconds.
-    "NOTIFICATION_MAX_ATTEMPTS": 5,
-    "NOTIFICATION_BACKOFF": 30.0,
-    "NOTIFICATION_MAX_BACKOFF": 3600.0,
-    # The longest one send may take (Apprise call timeout); a hung service fails after this.
-    "NOTIFICATION_TIMEOUT": 10.0,
-    # The django-q2 queue (an ALT_CLUSTERS name) that sends go to; empty: the default queue.
-    "NOTIFICATION_QUEUE": "",
-    # Events this recent are matched again by the sweep, so that none committed late is lost.
-    "NOTIFICATION_LOOKBACK": 120.0,
-}
+from thx_cron.conf import AppSettings, items, number, whole
 
 
-class _Settings:
-    """Read `THX_CRON_<NAME>` from Django settings on each access, falling back to DEFAULTS."""
+class NotificationSettings(AppSettings):
+    """The settings only thx_cron_notifications reads."""
 
-    def _get(self, name: str) -> Any:
-        return getattr(settings, f"THX_CRON_{name}", DEFAULTS[name])
+    PREFIX = "THX_CRON_NOTIFICATION_"
 
-    @property
-    def RULES(self) -> list[dict[str, Any]]:  # noqa: N802
-        return list(self._get("NOTIFICATION_RULES") or [])
-
-    @property
-    def MAX_ATTEMPTS(self) -> int:  # noqa: N802
-        return int(self._get("NOTIFICATION_MAX_ATTEMPTS"))
-
-    @property
-    def BACKOFF(self) -> float:  # noqa: N802
-        return float(self._get("NOTIFICATION_BACKOFF"))
-
-    @property
-    def MAX_BACKOFF(self) -> float:  # noqa: N802
-        return float(self._get("NOTIFICATION_MAX_BACKOFF"))
-
-    @property
-    def QUEUE(self) -> str:  # noqa: N802
-        return str(self._get("NOTIFICATION_QUEUE") or "")
-
-    @property
-    def TIMEOUT(self) -> float:  # noqa: N802
-        return float(self._get("NOTIFICATION_TIMEOUT"))
-
-    @property
-    def LOOKBACK(self) -> float:  # noqa: N802
-        return float(self._get("NOTIFICATION_LOOKBACK"))
+    RULES = items("list[dict]", "Operator rules applied to every job: a list of rule dicts.")
+    MAX_ATTEMPTS = whole(5, "Delivery attempts in all.")
+    BACKOFF = number(30.0, "The first backoff between delivery attempts, in seconds.")
+    MAX_BACKOFF = number(3600.0, "The largest backoff between delivery attempts, in seconds.")
+    TIMEOUT = number(10.0, "The longest one send may take, in seconds (Apprise's timeout).")
+    LOOKBACK = number(
+        120.0, "Events this many seconds old are matched again by the sweep, so none is lost."
+    )
 
 
-notify_settings = _Settings()
+notify_settings = NotificationSettings()

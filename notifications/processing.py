@@ -10,7 +10,6 @@ import logging
 import time
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -178,7 +177,7 @@ def make_delivery(
 
 def run_link(run_id: int | None) -> str:
     """Return the admin page of a run under THX_CRON_BASE_URL."""
-    base = str(getattr(settings, "THX_CRON_BASE_URL", thx_settings.BASE_URL)).rstrip("/")
+    base = thx_settings.BASE_URL.rstrip("/")
     if run_id is None:
         return base + "/admin/thx_cron/job/"
     return f"{base}/admin/thx_cron/joblog/{run_id}/change/"

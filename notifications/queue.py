@@ -40,9 +40,8 @@ def enqueue_send(delivery_id: int, timeout: float) -> None:
 
     # A queue of their own keeps sends from waiting behind the runs of a burst.
     from thx_cron.conf import thx_settings
-    from thx_cron_notifications.conf import notify_settings
 
-    queue = notify_settings.QUEUE or thx_settings.CLUSTER
+    queue = thx_settings.NOTIFICATION_QUEUE or thx_settings.CLUSTER
     cluster = {"cluster": queue} if queue else {}
     try:
         async_task(

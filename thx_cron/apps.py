@@ -15,16 +15,17 @@ class ThxCronConfig(AppConfig):
 
         from thx_cron import checks, host_checks  # noqa: F401  (registers the system checks)
         from thx_cron.builtin_actions import register_builtins
-        from thx_cron.conf import thx_settings
+        from thx_cron.conf import ThxCronSettings
         from thx_cron.registry import registry
         from thx_cron.scheduling_q2 import ensure_q2_schedules
 
-        register_builtins(registry, demo=bool(thx_settings.DEMO_ACTIONS))
+        # Raw values here: a malformed one is skipped and reported by the checks (E005, E002, E021).
+        register_builtins(registry, demo=ThxCronSettings.DEMO_ACTIONS.raw() is True)
         # THX_CRON_ACTIONS is read on each lookup, so that a changed setting takes effect.
-        registry.add_source(lambda: thx_settings.ACTIONS)
+        registry.add_source(ThxCronSettings.ACTIONS.raw)
         # Actions decorated with @thx_cron.action in each installed app's cron_actions module.
         autodiscover_modules("cron_actions")
-        _import_action_modules(thx_settings.ACTION_MODULES)
+        _import_action_modules(ThxCronSettings.ACTION_MODULES.raw())
         post_migrate.connect(ensure_q2_schedules, sender=self)
         post_migrate.connect(sync_declared_jobs, sender=self, dispatch_uid="thx_cron.sync")
         from django_q.signals import pre_execute

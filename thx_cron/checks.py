@@ -7,18 +7,49 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from thx_cron.conf import DEFAULTS
+from thx_cron.conf import Setting, thx_settings
+from thx_cron.conf import ThxCronSettings as S
 from thx_cron.host_checks import cluster_config
 
+# Each number setting and the smallest value it may take (thx_cron.E001).
+MINIMUMS: tuple[tuple[Setting[int] | Setting[float], float], ...] = (
+    (S.OUTPUT_LIMIT, 1024),
+    (S.DEFAULT_TIMEOUT, 1),
+    (S.MAX_TIMEOUT, 1),
+    (S.HEARTBEAT_SECONDS, 0.1),
+    (S.LEASE_SECONDS, 1),
+    (S.DISPATCH_INTERVAL, 0.01),
+    (S.DISPATCH_BATCH, 1),
+    (S.REQUEUE_SECONDS, 1),
+    (S.MISFIRE_GRACE_SECONDS, 0),
+    (S.RUN_ALL_LIMIT, 1),
+    (S.MAX_RETRY_BACKOFF, 0),
+    (S.RETENTION_DAYS, 0),
+    (S.RETENTION_FAILED_DAYS, 0),
+    (S.RETENTION_PER_JOB, 1),
+    (S.EVENT_RETENTION_DAYS, 0),
+    (S.TOKEN_RECHECK_SECONDS, 0.1),
+    (S.LOGIN_FAILURE_LIMIT, 1),
+    (S.LOGIN_COOLOFF_SECONDS, 1),
+    (S.METRICS_WINDOW, 1),
+    (S.PROGRAM_KILL_GRACE, 0),
+    (S.SHUTDOWN_GRACE, 0),
+)
+# Settings that must be True or False, or a string (thx_cron.E005).
+SCALARS = (S.DEMO_ACTIONS, S.METRICS, S.JOBS_FILE, S.CLUSTER, S.NOTIFICATION_QUEUE, S.BASE_URL)
+# List settings that must hold strings (thx_cron.E004).
+STRING_LISTS = (S.ALLOWED_COMMANDS, S.ALLOWED_ORIGINS, S.HTTP_ALLOWED_HOSTS, S.WORKER_QUEUES)
 
-def _number(name: str, minimum: float) -> list[Error]:
-    value = getattr(settings, f"THX_CRON_{name}", DEFAULTS[name])
+
+def _number(setting: Setting[int] | Setting[float], minimum: float) -> list[Error]:
+    value = setting.raw()
     if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
         return [
             Error(
-                f"THX_CRON_{name} must be a number >= {minimum:g}, got {value!r}.",
+                f"{setting.name} must be a number >= {minimum:g}, got {value!r}.",
                 id="thx_cron.E001",
             )
         ]
@@ -26,7 +57,7 @@ def _number(name: str, minimum: float) -> list[Error]:
 
 
 def _outbound() -> list[Error]:
-    hosts = getattr(settings, "THX_CRON_OUTBOUND_ALLOWED_HOSTS", [])
+    hosts = S.OUTBOUND_ALLOWED_HOSTS.raw()
     errors = []
     if not isinstance(hosts, list | tuple) or not all(isinstance(h, str) and h for h in hosts):
         errors.append(
@@ -35,9 +66,16 @@ def _outbound() -> list[Error]:
                 id="thx_cron.E030",
             )
         )
-    networks = getattr(settings, "THX_CRON_OUTBOUND_ALLOWED_NETWORKS", [])
+    networks = S.OUTBOUND_ALLOWED_NETWORKS.raw()
     if not isinstance(networks, list | tuple):
-        networks = [networks]
+        return [
+            *errors,
+            Error(
+                "THX_CRON_OUTBOUND_ALLOWED_NETWORKS must be a list of networks such as "
+                f"'10.0.0.0/8' or '::1/128', got {networks!r}.",
+                id="thx_cron.E031",
+            ),
+        ]
     for network in networks:
         try:
             ipaddress.ip_network(str(network).strip(), strict=False)
@@ -58,29 +96,9 @@ def _outbound() -> list[Error]:
 @register()
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warning]:
     errors: list[Error | Warning] = []
-    for name, minimum in (
-        ("OUTPUT_LIMIT", 1024),
-        ("DEFAULT_TIMEOUT", 1),
-        ("MAX_TIMEOUT", 1),
-        ("HEARTBEAT_SECONDS", 0.1),
-        ("LEASE_SECONDS", 1),
-        ("DISPATCH_INTERVAL", 0.01),
-        ("DISPATCH_BATCH", 1),
-        ("REQUEUE_SECONDS", 1),
-        ("MISFIRE_GRACE_SECONDS", 0),
-        ("RUN_ALL_LIMIT", 1),
-        ("RETENTION_DAYS", 0),
-        ("RETENTION_FAILED_DAYS", 0),
-        ("RETENTION_PER_JOB", 1),
-        ("EVENT_RETENTION_DAYS", 0),
-        ("TOKEN_RECHECK_SECONDS", 0.1),
-        ("LOGIN_FAILURE_LIMIT", 1),
-        ("LOGIN_COOLOFF_SECONDS", 1),
-    ):
-        errors += _number(name, minimum)
-    heartbeat = getattr(settings, "THX_CRON_HEARTBEAT_SECONDS", DEFAULTS["HEARTBEAT_SECONDS"])
-    lease = getattr(settings, "THX_CRON_LEASE_SECONDS", DEFAULTS["LEASE_SECONDS"])
-    if not errors and lease < 2 * heartbeat:
+    for setting, minimum in MINIMUMS:
+        errors += _number(setting, minimum)
+    if not errors and S.LEASE_SECONDS.value() < 2 * S.HEARTBEAT_SECONDS.value():
         errors.append(
             Error(
                 "THX_CRON_LEASE_SECONDS must be at least twice THX_CRON_HEARTBEAT_SECONDS, "
@@ -88,7 +106,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
                 id="thx_cron.E003",
             )
         )
-    actions = getattr(settings, "THX_CRON_ACTIONS", {})
+    actions = S.ACTIONS.raw()
     if not isinstance(actions, dict):
         errors.append(
             Error("THX_CRON_ACTIONS must be a dict of name -> dotted path.", id="thx_cron.E002")
@@ -104,13 +122,21 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
                         id="thx_cron.E002",
                     )
                 )
-    for name in ("ALLOWED_COMMANDS", "ALLOWED_ORIGINS", "HTTP_ALLOWED_HOSTS"):
-        value = getattr(settings, f"THX_CRON_{name}", DEFAULTS[name])
+    for listed in STRING_LISTS:
+        value = listed.raw()
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            errors.append(Error(f"THX_CRON_{name} must be a list of strings.", id="thx_cron.E004"))
+            errors.append(Error(f"{listed.name} must be a list of strings.", id="thx_cron.E004"))
+    for scalar in SCALARS:
+        try:
+            scalar.value()
+        except ImproperlyConfigured as exc:
+            errors.append(Error(str(exc), id="thx_cron.E005"))
     errors += _outbound()
-    q_cluster = cluster_config(str(getattr(settings, "THX_CRON_CLUSTER", "") or "") or None)
-    max_timeout = getattr(settings, "THX_CRON_MAX_TIMEOUT", DEFAULTS["MAX_TIMEOUT"])
+    try:
+        q_cluster = cluster_config(thx_settings.CLUSTER)
+    except ImproperlyConfigured:  # error thx_cron.E005
+        q_cluster = None
+    max_timeout = S.MAX_TIMEOUT.raw()
     retry = q_cluster.get("retry") if isinstance(q_cluster, dict) else None
     if isinstance(retry, int | float) and isinstance(max_timeout, int) and retry <= max_timeout:
         errors.append(
@@ -132,7 +158,7 @@ def check_declared_jobs(app_configs: Any = None, **kwargs: Any) -> list[Error | 
     from thx_cron import sync
 
     errors: list[Error | Warning] = []
-    modules = getattr(settings, "THX_CRON_ACTION_MODULES", DEFAULTS["ACTION_MODULES"])
+    modules = S.ACTION_MODULES.raw()
     if not isinstance(modules, list | tuple) or not all(isinstance(m, str) for m in modules):
         errors.append(
             Error("THX_CRON_ACTION_MODULES must be a list of module names.", id="thx_cron.E021")
@@ -166,7 +192,7 @@ def check_declared_jobs(app_configs: Any = None, **kwargs: Any) -> list[Error | 
 @register()
 def check_allowed_programs(app_configs: Any = None, **kwargs: Any) -> list[Error | Warning]:
     """THX_CRON_ALLOWED_PROGRAMS holds absolute paths or glob patterns (thx_cron.E022)."""
-    value = getattr(settings, "THX_CRON_ALLOWED_PROGRAMS", DEFAULTS["ALLOWED_PROGRAMS"])
+    value = S.ALLOWED_PROGRAMS.raw()
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         return [Error("THX_CRON_ALLOWED_PROGRAMS must be a list of strings.", id="thx_cron.E022")]
     return [
@@ -181,7 +207,7 @@ def check_allowed_programs(app_configs: Any = None, **kwargs: Any) -> list[Error
 
 @register()
 def check_fair_use(app_configs: Any = None, **kwargs: Any) -> list[Error | Warning]:
-    limit = getattr(settings, "THX_CRON_MAX_RUNNING_PER_USER", DEFAULTS["MAX_RUNNING_PER_USER"])
+    limit = S.MAX_RUNNING_PER_USER.raw()
     if limit is None or limit == 0:
         return []
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
@@ -230,7 +256,7 @@ def check_login_throttle(app_configs: Any = None, **kwargs: Any) -> list[Warning
 
 @register()
 def check_admin_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    value = getattr(settings, "THX_CRON_ADMIN_SHOW_DJANGO_Q", DEFAULTS["ADMIN_SHOW_DJANGO_Q"])
+    value = S.ADMIN_SHOW_DJANGO_Q.raw()
     if isinstance(value, bool):
         return []
     return [

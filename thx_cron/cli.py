@@ -61,6 +61,18 @@ def version() -> str:
         return __version__
 
 
+def _load_settings() -> None:
+    """Import the settings; exit with the message, not a traceback, if they are malformed."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  (reading one setting imports the module)
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"thx-cron: {exc}\n")
+        raise SystemExit(1) from None
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thx_cron.standalone.settings")
@@ -75,6 +87,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args[0] in ("help", "-h", "--help"):
         args = [args[1], "--help"]
+    _load_settings()
     name = args[0]
     internal = COMMANDS.get(name)
     if internal is None or name.startswith("-"):

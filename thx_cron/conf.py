@@ -1,186 +1,235 @@
-"""Typed, lazily read `THX_CRON_*` settings, each with its default."""
+"""Typed, lazily read `THX_CRON_*` settings, each declared once with its type and default.
+
+Each setting is one attribute of `ThxCronSettings`: reading it on `thx_settings` reads
+`django.conf.settings` at that moment (so `override_settings` works) and returns the declared
+type, or raises ImproperlyConfigured naming the setting. The system checks read `raw()` instead
+and report a bad value with their stable ids (thx_cron/checks.py).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import ClassVar, Generic, TypeVar, overload
 
-from django.conf import settings
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
 
-DEFAULTS: dict[str, Any] = {
-    # Actions: {"name": "dotted.path.to.callable"} registered by the operator, and demo actions.
-    "ACTIONS": {},
-    "DEMO_ACTIONS": False,
-    # Management commands that the `thx_cron.call_command` action may run.
-    "ALLOWED_COMMANDS": [],
-    # Hosts that `thx_cron.http_request` may call; empty means any (public) host.
-    "HTTP_ALLOWED_HOSTS": [],
-    # Outbound requests (http_request, notification URLs) never reach loopback, private,
-    # link-local, reserved, multicast or unspecified addresses, except these host names
-    # (".example.org" includes its subdomains) and networks ("10.0.0.0/8", "::1/128").
-    "OUTBOUND_ALLOWED_HOSTS": [],
-    "OUTBOUND_ALLOWED_NETWORKS": [],
-    # Captured output per run, in characters; head and tail are kept.
-    "OUTPUT_LIMIT": 65_536,
-    # Timeouts in seconds: the default for jobs without one, and the largest a job may set.
-    "DEFAULT_TIMEOUT": 3600,
-    "MAX_TIMEOUT": 86_400,
-    # A running run writes a heartbeat this often; a run silent for LEASE seconds is lost.
-    "HEARTBEAT_SECONDS": 5.0,
-    "LEASE_SECONDS": 30.0,
-    # How long the dispatcher sleeps at most between ticks, and how many jobs one tick claims.
-    "DISPATCH_INTERVAL": 0.5,
-    "DISPATCH_BATCH": 500,
-    # A queued run not picked up by a worker after this long is enqueued again.
-    "REQUEUE_SECONDS": 120.0,
-    # Misfire: default grace and the largest number of catch-up runs for `run_all`.
-    "MISFIRE_GRACE_SECONDS": 60,
-    "RUN_ALL_LIMIT": 100,
-    # Retries: the largest backoff between attempts.
-    "MAX_RETRY_BACKOFF": 3600,
-    # Retention: runs older than these many days are pruned; failures are kept longer.
-    "RETENTION_DAYS": 30,
-    "RETENTION_FAILED_DAYS": 90,
-    "RETENTION_PER_JOB": 1000,
-    "EVENT_RETENTION_DAYS": 7,
-    # GraphQL / WebSocket: origins allowed to connect.
-    "ALLOWED_ORIGINS": [],
-    # More django-q2 queues (ALT_CLUSTERS names) that `thx-cron worker` serves, each with its own
-    # cluster process, so that their tasks never wait behind a burst of runs.
-    "WORKER_QUEUES": [],
-    # Prometheus metrics at /metrics (staff only), and the window their run figures cover.
-    "METRICS": True,
-    "METRICS_WINDOW": 3600,
-    # Jobs declared in settings (a list of dicts, see docs/declared-jobs.md), and a TOML file of
-    # more; modules imported at start so that their actions and @thx_cron.job declarations exist.
-    "JOBS": [],
-    "JOBS_FILE": "",
-    "ACTION_MODULES": [],
-    # Executables that `thx_cron.run_program` may run: absolute paths or glob patterns.
-    "ALLOWED_PROGRAMS": [],
-    # Seconds a stopped program's process group gets between SIGTERM and SIGKILL.
-    "PROGRAM_KILL_GRACE": 5.0,
-    # Fair use: at most this many running runs per job owner (None or 0: no limit); runs beyond
-    # it wait queued and start as soon as one of the owner's runs ends.
-    "MAX_RUNNING_PER_USER": None,
-    # How often each web process checks that the API tokens of its live WebSocket connections
-    # are still active; a revoked or expired token's connections end (4403) within this.
-    "TOKEN_RECHECK_SECONDS": 2.0,
-    # Login throttling (django-axes): failed logins per account, and per client address, before
-    # further logins are refused, and for how long after the last failure.
-    "LOGIN_FAILURE_LIMIT": 10,
-    "LOGIN_COOLOFF_SECONDS": 900,
-    # The django-q2 cluster (a name in Q_CLUSTER["ALT_CLUSTERS"]) that runs and thx-cron's own
-    # tasks go to; empty: the default cluster. A host project names one, leaving its Q_CLUSTER be.
-    "CLUSTER": "",
-    # On SIGTERM/SIGINT, running runs get this many seconds to finish; then their processes are
-    # killed and the runs end `lost` (retried if the job allows).
-    "SHUTDOWN_GRACE": 30.0,
-    # Show django-q2's own models (its "Task queue": schedules, successes, failures, queued
-    # tasks) in the Django admin; hidden by default, they look like a second scheduler.
-    "ADMIN_SHOW_DJANGO_Q": False,
-    # Base URL used for links in notifications.
-    "BASE_URL": "http://127.0.0.1:8000",
-}
+T = TypeVar("T")
 
 
-class _Settings:
-    """Read `THX_CRON_<NAME>` from Django settings on each access, falling back to DEFAULTS."""
+class Setting(Generic[T]):
+    """One setting: its type as written in the docs, its default, its reader and its purpose."""
 
-    def __getattr__(self, name: str) -> Any:
-        if name not in DEFAULTS:
-            raise AttributeError(f"unknown thx-cron setting {name!r}")
-        return getattr(settings, f"THX_CRON_{name}", DEFAULTS[name])
+    def __init__(self, kind: str, default: T, read: Callable[[object], T], doc: str) -> None:
+        self.kind = kind
+        self.default = default
+        self.doc = doc
+        self.name = ""
+        self._read = read
 
-    # Typed accessors for the settings the code reads most; the checks validate their types.
-    @property
-    def OUTBOUND_ALLOWED_HOSTS(self) -> list[str]:  # noqa: N802
-        return list(self.__getattr__("OUTBOUND_ALLOWED_HOSTS") or [])
+    def __set_name__(self, owner: type[AppSettings], attribute: str) -> None:
+        self.name = owner.PREFIX + attribute
 
-    @property
-    def OUTBOUND_ALLOWED_NETWORKS(self) -> list[str]:  # noqa: N802
-        return list(self.__getattr__("OUTBOUND_ALLOWED_NETWORKS") or [])
+    def raw(self) -> object:
+        """Return the configured value (the default when unset), unchecked."""
+        return getattr(django_settings, self.name, self.default)
 
-    @property
-    def OUTPUT_LIMIT(self) -> int:  # noqa: N802
-        return int(self.__getattr__("OUTPUT_LIMIT"))
+    def value(self) -> T:
+        """Return the configured value as the declared type, or raise ImproperlyConfigured."""
+        raw = self.raw()
+        try:
+            return self._read(raw)
+        except (TypeError, ValueError):
+            raise ImproperlyConfigured(f"{self.name} must be {self.kind}, got {raw!r}.") from None
 
-    @property
-    def DEFAULT_TIMEOUT(self) -> int:  # noqa: N802
-        return int(self.__getattr__("DEFAULT_TIMEOUT"))
-
-    @property
-    def MAX_TIMEOUT(self) -> int:  # noqa: N802
-        return int(self.__getattr__("MAX_TIMEOUT"))
-
-    @property
-    def HEARTBEAT_SECONDS(self) -> float:  # noqa: N802
-        return float(self.__getattr__("HEARTBEAT_SECONDS"))
-
-    @property
-    def LEASE_SECONDS(self) -> float:  # noqa: N802
-        return float(self.__getattr__("LEASE_SECONDS"))
-
-    @property
-    def DISPATCH_INTERVAL(self) -> float:  # noqa: N802
-        return float(self.__getattr__("DISPATCH_INTERVAL"))
-
-    @property
-    def DISPATCH_BATCH(self) -> int:  # noqa: N802
-        return int(self.__getattr__("DISPATCH_BATCH"))
-
-    @property
-    def REQUEUE_SECONDS(self) -> float:  # noqa: N802
-        return float(self.__getattr__("REQUEUE_SECONDS"))
-
-    @property
-    def MISFIRE_GRACE_SECONDS(self) -> int:  # noqa: N802
-        return int(self.__getattr__("MISFIRE_GRACE_SECONDS"))
-
-    @property
-    def RUN_ALL_LIMIT(self) -> int:  # noqa: N802
-        return int(self.__getattr__("RUN_ALL_LIMIT"))
-
-    @property
-    def MAX_RETRY_BACKOFF(self) -> int:  # noqa: N802
-        return int(self.__getattr__("MAX_RETRY_BACKOFF"))
-
-    @property
-    def METRICS(self) -> bool:  # noqa: N802
-        return bool(self.__getattr__("METRICS"))
-
-    @property
-    def METRICS_WINDOW(self) -> int:  # noqa: N802
-        return int(self.__getattr__("METRICS_WINDOW"))
-
-    @property
-    def LOGIN_FAILURE_LIMIT(self) -> int:  # noqa: N802
-        return int(self.__getattr__("LOGIN_FAILURE_LIMIT"))
-
-    @property
-    def LOGIN_COOLOFF_SECONDS(self) -> int:  # noqa: N802
-        return int(self.__getattr__("LOGIN_COOLOFF_SECONDS"))
-
-    @property
-    def TOKEN_RECHECK_SECONDS(self) -> float:  # noqa: N802
-        return float(self.__getattr__("TOKEN_RECHECK_SECONDS"))
-
-    @property
-    def MAX_RUNNING_PER_USER(self) -> int | None:  # noqa: N802
-        value = self.__getattr__("MAX_RUNNING_PER_USER")
-        return int(value) if value else None
-
-    @property
-    def CLUSTER(self) -> str | None:  # noqa: N802
-        """The cluster name to hand django-q2 (None: the default cluster)."""
-        return str(self.__getattr__("CLUSTER") or "") or None
-
-    @property
-    def ADMIN_SHOW_DJANGO_Q(self) -> bool:  # noqa: N802
-        return self.__getattr__("ADMIN_SHOW_DJANGO_Q") is True
-
-    @property
-    def SHUTDOWN_GRACE(self) -> float:  # noqa: N802
-        return float(self.__getattr__("SHUTDOWN_GRACE"))
+    @overload
+    def __get__(self, instance: None, owner: type) -> Setting[T]: ...
+    @overload
+    def __get__(self, instance: AppSettings, owner: type) -> T: ...
+    def __get__(self, instance: AppSettings | None, owner: type) -> Setting[T] | T:
+        return self if instance is None else self.value()
 
 
-thx_settings = _Settings()
+class AppSettings:
+    """A set of settings sharing one name prefix; subclasses declare `Setting` attributes."""
+
+    PREFIX: ClassVar[str] = "THX_CRON_"
+
+    @classmethod
+    def declared(cls) -> Iterator[Setting[object]]:
+        """Yield the settings in the order they are declared."""
+        for value in vars(cls).values():
+            if isinstance(value, Setting):
+                yield value
+
+
+# Readers: each returns the declared type or raises TypeError / ValueError.
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(value)
+    return float(value)
+
+
+def _int(value: object) -> int:
+    return int(_number(value))
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(value)
+    return value
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _strings(value: object) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+        raise TypeError(value)
+    return list(value)
+
+
+def _items(value: object) -> list[object]:
+    if not isinstance(value, list | tuple):
+        raise TypeError(value)
+    return list(value)
+
+
+def _paths(value: object) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise TypeError(value)
+    return dict(value)
+
+
+def _limit(value: object) -> int | None:
+    if value is None or value == 0:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(value)
+    return value
+
+
+def _cluster(value: object) -> str | None:
+    return _text(value) or None
+
+
+def whole(default: int, doc: str) -> Setting[int]:
+    return Setting("int", default, _int, doc)
+
+
+def number(default: float, doc: str) -> Setting[float]:
+    return Setting("float", float(default), _number, doc)
+
+
+def flag(default: bool, doc: str) -> Setting[bool]:
+    return Setting("bool", default, _flag, doc)
+
+
+def text(default: str, doc: str) -> Setting[str]:
+    return Setting("str", default, _text, doc)
+
+
+def strings(doc: str) -> Setting[list[str]]:
+    return Setting("list[str]", [], _strings, doc)
+
+
+def items(kind: str, doc: str) -> Setting[list[object]]:
+    return Setting(kind, [], _items, doc)
+
+
+class ThxCronSettings(AppSettings):
+    """The settings of thx_cron, and those its sibling apps share with it."""
+
+    # Actions
+    ACTIONS = Setting[dict[str, str]](
+        "dict[str, str]", {}, _paths, "Actions registered by the operator: name -> dotted path."
+    )
+    DEMO_ACTIONS = flag(False, "Register the demo actions (`demo.echo`, `demo.sleep`, ...).")
+    ALLOWED_COMMANDS = strings("Management commands that `thx_cron.call_command` may run.")
+    HTTP_ALLOWED_HOSTS = strings("Hosts that `thx_cron.http_request` may call; empty: any host.")
+    ALLOWED_PROGRAMS = strings(
+        "Executables that `thx_cron.run_program` may run: absolute paths or glob patterns."
+    )
+    PROGRAM_KILL_GRACE = number(
+        5.0, "Seconds a stopped program's process group gets between SIGTERM and SIGKILL."
+    )
+    # Outbound requests
+    OUTBOUND_ALLOWED_HOSTS = strings(
+        "Internal host names outbound requests may reach (`.example.org` includes subdomains)."
+    )
+    OUTBOUND_ALLOWED_NETWORKS = strings(
+        "Internal networks outbound requests may reach (`10.0.0.0/8`, `::1/128`)."
+    )
+    # Runs
+    OUTPUT_LIMIT = whole(65_536, "Captured output per run, in characters; head and tail kept.")
+    DEFAULT_TIMEOUT = whole(3600, "Timeout in seconds of a job that sets none.")
+    MAX_TIMEOUT = whole(86_400, "The largest timeout in seconds a job may set.")
+    HEARTBEAT_SECONDS = number(5.0, "How often a running run writes a heartbeat.")
+    LEASE_SECONDS = number(30.0, "A running run silent this many seconds ends lost.")
+    DISPATCH_INTERVAL = number(0.5, "The longest the dispatcher sleeps between ticks, in seconds.")
+    DISPATCH_BATCH = whole(500, "How many due jobs one dispatcher tick claims.")
+    REQUEUE_SECONDS = number(
+        120.0, "A queued run no worker picked up after this many seconds is enqueued again."
+    )
+    MISFIRE_GRACE_SECONDS = whole(60, "Default misfire grace of a job, in seconds.")
+    RUN_ALL_LIMIT = whole(100, "The largest number of catch-up runs for `run_all`.")
+    MAX_RETRY_BACKOFF = whole(3600, "The largest backoff between retries, in seconds.")
+    MAX_RUNNING_PER_USER = Setting[int | None](
+        "int | None",
+        None,
+        _limit,
+        "Running runs per job owner; more wait queued (None or 0: no limit).",
+    )
+    SHUTDOWN_GRACE = number(
+        30.0, "Seconds running runs get to finish on SIGTERM/SIGINT before they are killed."
+    )
+    # Retention
+    RETENTION_DAYS = number(30, "Finished runs older than this many days are pruned.")
+    RETENTION_FAILED_DAYS = number(90, "Failed runs older than this many days are pruned.")
+    RETENTION_PER_JOB = whole(1000, "Runs kept per job at most.")
+    EVENT_RETENTION_DAYS = number(7, "Job events older than this many days are pruned.")
+    # Declared jobs
+    JOBS = items("list[dict]", "Jobs declared in settings (see docs/declared-jobs.md).")
+    JOBS_FILE = text("", "A TOML file of more declared jobs.")
+    ACTION_MODULES = strings(
+        "Modules imported at start, for their actions and `@thx_cron.job` declarations."
+    )
+    # Queues
+    CLUSTER = Setting[str | None](
+        "str",
+        "",
+        _cluster,
+        "The django-q2 cluster (an ALT_CLUSTERS name) runs go to; empty: the default one.",
+    )
+    WORKER_QUEUES = strings("More django-q2 queues (ALT_CLUSTERS names) `thx-cron worker` serves.")
+    NOTIFICATION_QUEUE = text(
+        "", "The django-q2 queue (an ALT_CLUSTERS name) notification sends go to; empty: CLUSTER."
+    )
+    # Web
+    ALLOWED_ORIGINS = strings("Browser origins allowed to call the API and connect (`*`: any).")
+    BASE_URL = text("http://127.0.0.1:8000", "Base URL for links in notifications.")
+    METRICS = flag(True, "Serve Prometheus metrics at /metrics (staff only).")
+    ADMIN_SHOW_DJANGO_Q = flag(
+        False,
+        "Show django-q2's own models (its Task queue) in the Django admin; hidden by default.",
+    )
+    METRICS_WINDOW = whole(3600, "The window in seconds the metrics' run figures cover.")
+    TOKEN_RECHECK_SECONDS = number(
+        2.0, "How often live WebSocket connections check that their API token is still active."
+    )
+    LOGIN_FAILURE_LIMIT = whole(
+        10, "Failed logins per account or client address before logins are refused."
+    )
+    LOGIN_COOLOFF_SECONDS = whole(900, "How long logins stay refused after the last failure.")
+
+
+thx_settings = ThxCronSettings()

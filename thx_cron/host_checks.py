@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 from django.db import router
 
 # What django-q2 must do with thx-cron's tasks: thx-cron decides about retries, so django-q2 must
@@ -35,10 +36,14 @@ def cluster_config(name: str | None) -> dict[str, Any] | None:
 
 
 def _cluster_errors() -> list[Error]:
-    from thx_cron.conf import thx_settings
+    from thx_cron.conf import ThxCronSettings, thx_settings
 
     errors: list[Error] = []
-    cluster = thx_settings.CLUSTER
+    try:
+        cluster = thx_settings.CLUSTER
+        notification_queue = thx_settings.NOTIFICATION_QUEUE
+    except ImproperlyConfigured:  # error thx_cron.E005
+        return []
     where = f'Q_CLUSTER["ALT_CLUSTERS"][{cluster!r}]' if cluster else "Q_CLUSTER"
     config = cluster_config(cluster)
     if config is None:
@@ -47,7 +52,8 @@ def _cluster_errors() -> list[Error]:
                 f"THX_CRON_CLUSTER is {cluster!r}, but Q_CLUSTER has no ALT_CLUSTERS entry "
                 "of that name.",
                 hint=f'Add Q_CLUSTER["ALT_CLUSTERS"][{cluster!r}] = {{"max_attempts": 1, '
-                '"ack_failures": True, "timeout": 86_460, "retry": 86_520} (see docs/embedding.md).',
+                '"ack_failures": True, "timeout": 86_460, "retry": 86_520} '
+                "(see docs/embedding.md).",
                 id="thx_cron.E011",
             )
         ]
@@ -60,8 +66,10 @@ def _cluster_errors() -> list[Error]:
                     id="thx_cron.E012",
                 )
             )
-    queues = [getattr(settings, "THX_CRON_NOTIFICATION_QUEUE", "") or ""]
-    queues += list(thx_settings.WORKER_QUEUES or [])
+    queues = [notification_queue]
+    extra = ThxCronSettings.WORKER_QUEUES.raw()  # not a list of names: error thx_cron.E004
+    if isinstance(extra, list | tuple):
+        queues += [str(queue) for queue in extra]
     for queue in sorted({q for q in queues if q and q != cluster}):
         if cluster_config(queue) is None:
             errors.append(

@@ -68,7 +68,7 @@ def check_program(*args: Any, **kwargs: Any) -> None:
         )
     if not os.path.isabs(program):
         raise ActionError(where, f"program {program!r} is a relative path; give an absolute one.")
-    if not allowed(program, list(thx_settings.ALLOWED_PROGRAMS)):
+    if not allowed(program, thx_settings.ALLOWED_PROGRAMS):
         raise ActionError(where, f"program {program!r} is not in THX_CRON_ALLOWED_PROGRAMS.")
     values = dict(zip(("program", "args", "env", "cwd", "timeout"), args, strict=False))
     values.update(kwargs)
@@ -114,7 +114,7 @@ def run_program(
         start_new_session=True,
     )
     # A cancelled run stops renewing its lease: the program must be gone well before it ends.
-    grace = min(float(thx_settings.PROGRAM_KILL_GRACE), thx_settings.LEASE_SECONDS / 4)
+    grace = min(thx_settings.PROGRAM_KILL_GRACE, thx_settings.LEASE_SECONDS / 4)
     try:
         stderr_tail = _relay(proc, timeout)
     except BaseException:

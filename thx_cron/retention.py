@@ -38,15 +38,15 @@ def prune(now: datetime | None = None) -> PruneResult:
     now = now or timezone.now()
     result = PruneResult()
     finished = JobLog.objects.finished()
-    ok_cutoff = now - timedelta(days=float(thx_settings.RETENTION_DAYS))
-    failed_cutoff = now - timedelta(days=float(thx_settings.RETENTION_FAILED_DAYS))
+    ok_cutoff = now - timedelta(days=thx_settings.RETENTION_DAYS)
+    failed_cutoff = now - timedelta(days=thx_settings.RETENTION_FAILED_DAYS)
     result.runs += _delete_in_batches(
         finished.exclude(status__in=JobLog.FAILURE_STATUSES).filter(queued_at__lt=ok_cutoff)
     )
     result.runs += _delete_in_batches(
         finished.filter(status__in=JobLog.FAILURE_STATUSES, queued_at__lt=failed_cutoff)
     )
-    keep = int(thx_settings.RETENTION_PER_JOB)
+    keep = thx_settings.RETENTION_PER_JOB
     crowded = (
         JobLog.objects.values("job_id")
         .annotate(n=Count("id"))
@@ -62,6 +62,6 @@ def prune(now: datetime | None = None) -> PruneResult:
                     status__in=JobLog.FAILURE_STATUSES, queued_at__gte=failed_cutoff
                 )
             )
-    event_cutoff = now - timedelta(days=float(thx_settings.EVENT_RETENTION_DAYS))
+    event_cutoff = now - timedelta(days=thx_settings.EVENT_RETENTION_DAYS)
     result.events += _delete_in_batches(JobEvent.objects.filter(occurred_at__lt=event_cutoff))
     return result

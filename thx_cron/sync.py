@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connections, transaction
 
 from thx_cron import declarations
-from thx_cron.conf import thx_settings
+from thx_cron.conf import ThxCronSettings
 from thx_cron.declarations import DEFINITION_FIELDS, Declaration, DeclarationError
 from thx_cron.jobs_file import read_jobs_file
 from thx_cron.models import Job
@@ -81,15 +81,18 @@ def gather() -> list[Declaration]:
     """Read every declaration (decorators, THX_CRON_JOBS, the jobs file), or raise SyncError."""
     raw: list[tuple[Any, str]] = declarations.decorated()
     errors: list[DeclarationError] = []
-    setting = thx_settings.JOBS
+    setting = ThxCronSettings.JOBS.raw()
     if isinstance(setting, list | tuple):
         raw += [(entry, f"THX_CRON_JOBS[{index}]") for index, entry in enumerate(setting)]
     else:
         errors.append(DeclarationError("THX_CRON_JOBS", "THX_CRON_JOBS", "Expected a list."))
-    path = thx_settings.JOBS_FILE
-    if path:
+    path = ThxCronSettings.JOBS_FILE.raw()
+    if not isinstance(path, str | None):
+        where = "THX_CRON_JOBS_FILE"
+        errors.append(DeclarationError(where, where, "Expected a path."))
+    elif path:
         try:
-            raw += read_jobs_file(str(path))
+            raw += read_jobs_file(path)
         except DeclarationError as exc:
             errors.append(exc)
     defaults = _defaults()

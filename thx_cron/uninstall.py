@@ -18,8 +18,8 @@ def thx_cron_queues() -> list[str]:
 
     q_cluster = getattr(settings, "Q_CLUSTER", {}) or {}
     default = q_cluster.get("cluster_name") or q_cluster.get("name", "default")
-    names = [thx_settings.CLUSTER or "", getattr(settings, "THX_CRON_NOTIFICATION_QUEUE", "")]
-    names += list(thx_settings.WORKER_QUEUES)
+    names = [thx_settings.CLUSTER or "", thx_settings.NOTIFICATION_QUEUE]
+    names += thx_settings.WORKER_QUEUES
     return sorted({name for name in names if name and name != default})
 
 

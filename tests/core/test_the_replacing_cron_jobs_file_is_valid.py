@@ -1,4 +1,5 @@
-"""The jobs file of the "Replacing cron" walk-through (docs/replacing-cron.md) passes the checks as written."""
+"""The jobs file of the "Replacing cron" walk-through (docs/replacing-cron.md) passes the
+checks as written."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The same kind of new project on PostgreSQL + Redis, as the embedding guide (docs/embedding.md) says:
+"""The same kind of new project on PostgreSQL + Redis, as docs/embedding.md says:
 thx-cron's runs go to its own django-q2 cluster while the host's own task runs on the host's
 cluster with the host's settings; an email-login user gets a token and is named by its email
 over GraphQL, served without ASGI_APPLICATION; `thx_cron_uninstall` leaves the host's qcluster

@@ -6,6 +6,7 @@ DEBUG (default off), ALLOWED_HOSTS, THX_CRON_ALLOWED_ORIGINS, THX_CRON_WORKERS,
 THX_CRON_HTTP_ALLOWED_HOSTS, THX_CRON_OUTBOUND_ALLOWED_HOSTS, THX_CRON_OUTBOUND_ALLOWED_NETWORKS;
 what jobs may run: THX_CRON_ACTION_MODULES, THX_CRON_ALLOWED_COMMANDS, THX_CRON_ALLOWED_PROGRAMS
 (comma-separated) and THX_CRON_JOBS_FILE (a TOML file of declared jobs, see docs/declared-jobs.md).
+A malformed value stops the server with a message naming the variable (see docs/settings.md).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 from thx_cron import login_throttle
 from thx_cron.log_format import logging_config
+from thx_cron.standalone import environment as env
 from thx_cron.standalone.database import database_config
 
 
@@ -27,7 +30,13 @@ def _data_dir() -> Path:
     else:
         xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
         path = Path(xdg) / "thx-cron"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"The data directory {str(path)!r} (THX_CRON_DATA_DIR) cannot be created: "
+            f"{exc.strerror}."
+        ) from None
     return path
 
 
@@ -47,19 +56,11 @@ def _secret_key(data_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
-def _flag(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in ("1", "true", "yes", "on")
-
-
-def _list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
 DATA_DIR = _data_dir()
 SECRET_KEY = _secret_key(DATA_DIR)
-DEBUG = _flag("DEBUG")
-ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS", "")
+DEBUG = env.flag("DEBUG", False)
+ALLOWED_HOSTS = env.names("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env.names("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -114,43 +115,40 @@ TEMPLATES = [
 
 DATABASES = {
     "default": database_config(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'thx-cron.sqlite3'}",
-        prepare=_flag("THX_CRON_DATABASE_PREPARE", True),
+        env.database_url("DATABASE_URL", f"sqlite:///{DATA_DIR / 'thx-cron.sqlite3'}"),
+        prepare=env.flag("THX_CRON_DATABASE_PREPARE", True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("THX_CRON_REDIS_URL", "")
+REDIS_URL = env.text("THX_CRON_REDIS_URL", "")
 
-THX_CRON_DEMO_ACTIONS = _flag("THX_CRON_DEMO_ACTIONS", True)
-THX_CRON_ADMIN_SHOW_DJANGO_Q = _flag("THX_CRON_ADMIN_SHOW_DJANGO_Q")
-THX_CRON_ALLOWED_ORIGINS = _list("THX_CRON_ALLOWED_ORIGINS", "")
+THX_CRON_DEMO_ACTIONS = env.flag("THX_CRON_DEMO_ACTIONS", True)
+THX_CRON_ADMIN_SHOW_DJANGO_Q = env.flag("THX_CRON_ADMIN_SHOW_DJANGO_Q", False)
+THX_CRON_ALLOWED_ORIGINS = env.names("THX_CRON_ALLOWED_ORIGINS")
 # What jobs may run, and the jobs declared for this server (checked at start: thx_cron.E020-E022).
-THX_CRON_ACTION_MODULES = _list("THX_CRON_ACTION_MODULES", "")
-THX_CRON_ALLOWED_COMMANDS = _list("THX_CRON_ALLOWED_COMMANDS", "")
-THX_CRON_ALLOWED_PROGRAMS = _list("THX_CRON_ALLOWED_PROGRAMS", "")
-THX_CRON_JOBS_FILE = os.environ.get("THX_CRON_JOBS_FILE", "")
-THX_CRON_BASE_URL = os.environ.get("THX_CRON_BASE_URL", "http://127.0.0.1:8000")
+THX_CRON_ACTION_MODULES = env.names("THX_CRON_ACTION_MODULES")
+THX_CRON_ALLOWED_COMMANDS = env.names("THX_CRON_ALLOWED_COMMANDS")
+THX_CRON_ALLOWED_PROGRAMS = env.names("THX_CRON_ALLOWED_PROGRAMS")
+THX_CRON_JOBS_FILE = env.text("THX_CRON_JOBS_FILE", "")
+THX_CRON_BASE_URL = env.text("THX_CRON_BASE_URL", "http://127.0.0.1:8000")
 # Outbound requests: comma-separated hosts http_request may call (empty: any public host), and
 # the internal hosts and networks that http_request and notification URLs may reach.
-THX_CRON_HTTP_ALLOWED_HOSTS = _list("THX_CRON_HTTP_ALLOWED_HOSTS", "")
-THX_CRON_OUTBOUND_ALLOWED_HOSTS = _list("THX_CRON_OUTBOUND_ALLOWED_HOSTS", "")
-THX_CRON_OUTBOUND_ALLOWED_NETWORKS = _list("THX_CRON_OUTBOUND_ALLOWED_NETWORKS", "")
-_MAX_TIMEOUT = int(os.environ.get("THX_CRON_MAX_TIMEOUT", "86400"))
+THX_CRON_HTTP_ALLOWED_HOSTS = env.names("THX_CRON_HTTP_ALLOWED_HOSTS")
+THX_CRON_OUTBOUND_ALLOWED_HOSTS = env.names("THX_CRON_OUTBOUND_ALLOWED_HOSTS")
+THX_CRON_OUTBOUND_ALLOWED_NETWORKS = env.names("THX_CRON_OUTBOUND_ALLOWED_NETWORKS")
+_MAX_TIMEOUT = env.whole("THX_CRON_MAX_TIMEOUT", 86_400, minimum=1)
 THX_CRON_MAX_TIMEOUT = _MAX_TIMEOUT
-THX_CRON_LOGIN_FAILURE_LIMIT = int(os.environ.get("THX_CRON_LOGIN_FAILURE_LIMIT", "10"))
-THX_CRON_LOGIN_COOLOFF_SECONDS = int(os.environ.get("THX_CRON_LOGIN_COOLOFF_SECONDS", "900"))
-# Fair use: running runs per user; a value that is not a number is reported by thx_cron.E041.
-_MAX_RUNNING = os.environ.get("THX_CRON_MAX_RUNNING_PER_USER", "").strip()
-THX_CRON_MAX_RUNNING_PER_USER = (
-    int(_MAX_RUNNING) if _MAX_RUNNING.isdigit() else _MAX_RUNNING or None
-)
+THX_CRON_LOGIN_FAILURE_LIMIT = env.whole("THX_CRON_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+THX_CRON_LOGIN_COOLOFF_SECONDS = env.whole("THX_CRON_LOGIN_COOLOFF_SECONDS", 900, minimum=1)
+# Fair use: running runs per user (unset or 0: no limit).
+THX_CRON_MAX_RUNNING_PER_USER = env.optional_whole("THX_CRON_MAX_RUNNING_PER_USER")
 # On SIGTERM/SIGINT, running runs get this long to finish before they are killed and end lost.
-THX_CRON_SHUTDOWN_GRACE = float(os.environ.get("THX_CRON_SHUTDOWN_GRACE", "30"))
+THX_CRON_SHUTDOWN_GRACE = env.number("THX_CRON_SHUTDOWN_GRACE", 30.0)
 
 Q_CLUSTER = {
-    "name": os.environ.get("THX_CRON_QUEUE", "thx-cron"),
-    "workers": int(os.environ.get("THX_CRON_WORKERS", "2")),
+    "name": env.text("THX_CRON_QUEUE", "thx-cron"),
+    "workers": env.whole("THX_CRON_WORKERS", 2, minimum=1),
     # thx-cron decides about retries; django-q2 must never run a task a second time on its own.
     "timeout": _MAX_TIMEOUT + 60,
     "retry": _MAX_TIMEOUT + 120,
@@ -185,7 +183,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+TIME_ZONE = env.time_zone("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -199,6 +197,6 @@ STORAGES = {
 
 # Plain text, or one JSON object a line with THX_CRON_LOG_FORMAT=json.
 LOGGING = logging_config(
-    os.environ.get("THX_CRON_LOG_FORMAT", "text").strip().lower() or "text",
-    os.environ.get("LOG_LEVEL", "").upper(),
+    env.choice("THX_CRON_LOG_FORMAT", "text", ("text", "json")),
+    env.log_level("LOG_LEVEL"),
 )
