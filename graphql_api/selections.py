@@ -6,7 +6,8 @@ its own fields (``edges``, ``pageInfo``, ``totalCount``) are selected. On a docu
 spreads that expansion doubled per level (2^24 fields from ~1 KB). ``shallow_selections`` fills
 the property in advance with the field's selections one level deep (fragments flattened once
 each), which is all a connection looks at. The property is a ``functools.cached_property`` of
-strawberry's ``Info`` (tested in tests/security/test_connections_do_not_expand_fragments.py).
+strawberry's ``Info``, filled through thx_cron_graphql.strawberry_compat (tested in
+tests/security/test_connections_do_not_expand_fragments.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from graphql import FieldNode, FragmentSpreadNode, GraphQLResolveInfo, InlineFra
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
+
+from thx_cron_graphql.strawberry_compat import (
+    preset_selected_fields,
+    raw_info,
+    selected_fields_known,
+)
 
 
 class ShallowSelections(FieldExtension):
@@ -36,10 +43,10 @@ class ShallowSelections(FieldExtension):
 
 def shallow_selections(info: Any) -> None:
     """Make `info.selected_fields` the field's own selections, each without what it selects."""
-    if not isinstance(info, Info) or "selected_fields" in info.__dict__:
+    if not isinstance(info, Info) or selected_fields_known(info):
         return
-    raw: GraphQLResolveInfo = info._raw_info
-    info.__dict__["selected_fields"] = [
+    raw = raw_info(info)
+    fields = [
         SelectedField(
             name=node.name.value,
             directives={},
@@ -49,6 +56,7 @@ def shallow_selections(info: Any) -> None:
         )
         for node in raw.field_nodes
     ]
+    preset_selected_fields(info, fields)
 
 
 def _children(raw: GraphQLResolveInfo, field: FieldNode) -> Any:
