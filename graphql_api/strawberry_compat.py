@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
@@ -55,17 +56,15 @@ def with_selection_set(node: _N, selection_set: SelectionSetNode) -> _N:
     return changed
 
 
-def selected_fields_known(info: Info) -> bool:
-    """Whether `info.selected_fields` was computed (or preset) already."""
-    return "selected_fields" in info.__dict__
-
-
-def preset_selected_fields(info: Info, fields: list[SelectedField]) -> None:
-    """Make `fields` what `info.selected_fields` answers.
+def preset_selected_fields(
+    info: Info, build: Callable[[GraphQLResolveInfo], list[SelectedField]]
+) -> None:
+    """Make `build(raw resolve info)` what `info.selected_fields` answers, unless it is known.
 
     `Info.selected_fields` is a `functools.cached_property`: filling its cache first means
     strawberry never converts the whole selection below the field."""
-    info.__dict__["selected_fields"] = fields
+    if "selected_fields" not in info.__dict__:
+        info.__dict__["selected_fields"] = build(info._raw_info)
 
 
 def selected_fields_is_cached() -> bool:

@@ -14,6 +14,7 @@ import re
 import tomllib
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import pytest
 import strawberry
@@ -133,14 +134,20 @@ def test_graphql_core_s_own_resolve_info_is_returned_as_it_is() -> None:
     assert seen["raw"].field_name == "one"
 
 
-def test_selected_fields_are_preset_in_strawberry_s_cache() -> None:
+def test_selected_fields_are_preset_in_strawberry_s_cache_from_the_raw_info() -> None:
     assert compat.selected_fields_is_cached()
-    info, _ = _resolve_info()
-    assert not compat.selected_fields_known(info)
+    info, raw = _resolve_info()
     preset = [SelectedField(name="x", directives={}, arguments={}, selections=[])]
-    compat.preset_selected_fields(info, preset)
-    assert compat.selected_fields_known(info)
-    assert info.selected_fields is preset
+    seen = []
+
+    def build(given: Any) -> list[SelectedField]:
+        seen.append(given)
+        return preset
+
+    compat.preset_selected_fields(info, build)
+    assert info.selected_fields is preset and seen == [raw]
+    compat.preset_selected_fields(info, build)  # known already: not built again
+    assert seen == [raw]
 
 
 def test_a_node_is_copied_with_a_new_selection_set_and_the_original_is_unchanged() -> None:
