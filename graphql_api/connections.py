@@ -20,6 +20,7 @@ from strawberry_django.resolvers import django_resolver
 from thx_cron_graphql.errors import InvalidArgument
 from thx_cron_graphql.paging import ConnectionArguments
 from thx_cron_graphql.selections import ShallowSelections
+from thx_cron_graphql.strawberry_compat import window_total
 
 # Strawberry's relay limit (StrawberryConfig.relay_max_results): a larger `first` or `last` is
 # refused. Said in the SDL of every list, so that clients need not find out by trial.
@@ -63,10 +64,9 @@ class ListConnection(DjangoListConnection[relay.NodeType]):
 
     def _known_total(self) -> int | None:
         """Return the total the page query already carries (a window annotation), if any."""
-        try:
-            return int(self.edges[0].node._strawberry_total_count)  # type: ignore[attr-defined]
-        except (IndexError, AttributeError):
-            pass
+        total = window_total(self.edges[0].node) if self.edges else None
+        if total is not None:
+            return total
         if isinstance(self.nodes, QuerySet):
             return get_cached_total_count(self.nodes)
         return len(self.nodes) if isinstance(self.nodes, Sized) else None

@@ -10,6 +10,7 @@ import logging
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from graphql import GraphQLError
+from strawberry.relay import GlobalIDValueError
 
 from thx_cron_graphql.subscriptions import SubscriptionError
 
@@ -22,31 +23,16 @@ CLIENT_ERRORS: tuple[type[BaseException], ...] = (
     PermissionDenied,
     ObjectDoesNotExist,
     SubscriptionError,
+    GlobalIDValueError,
 )
 
 
 def is_client_error(error: GraphQLError) -> bool:
     """Return whether `error` comes from the request (bad document or input, not allowed)."""
     original = error.original_error
-    if original is None or isinstance(original, CLIENT_ERRORS):
-        return True
-    # Strawberry reports bad arguments (a page size over the limit, a malformed global id) as
-    # ValueError; a ValueError raised in our own code stays a fault.
-    return isinstance(original, ValueError) and _raised_in(original, ("strawberry", *ARGUMENTS))
-
-
-# Our modules that check arguments the way strawberry does (with ValueError).
-ARGUMENTS = ("thx_cron_graphql.connections",)
-
-
-def _raised_in(exc: BaseException, modules: tuple[str, ...]) -> bool:
-    trace = exc.__traceback__
-    if trace is None:
-        return False
-    while trace.tb_next is not None:
-        trace = trace.tb_next
-    name = str(trace.tb_frame.f_globals.get("__name__", ""))
-    return name.split(".")[0] in modules or name in modules
+    # Strawberry refuses a malformed global id with GlobalIDValueError (a ValueError); any other
+    # ValueError, ours or a library's, is a fault.
+    return original is None or isinstance(original, CLIENT_ERRORS)
 
 
 def log_error(error: GraphQLError, operation: str | None) -> None:

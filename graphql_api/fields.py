@@ -1,10 +1,12 @@
 """Fields read straight off model instances: loaded columns and Relay node ids.
 
-A page of 100 jobs with their last run and 5 latest runs resolves about 2,900 fields, most of them
-columns and ids. strawberry-django sends each through its full resolver chain (an Info object,
-argument conversion, the extension chain, relation checks); Strawberry skips that chain for
-"basic" fields, and these classes declare the fields that need nothing more basic. Relations,
-resolvers, fields with extensions or permissions, and deferred columns keep the full chain.
+A page of jobs with their last run and latest runs resolves mostly columns and ids.
+strawberry-django sends each through its full resolver chain (an Info object, argument
+conversion, the extension chain, relation checks); Strawberry skips that chain for "basic"
+fields (`StrawberryField.is_basic_field`), and these classes declare the fields that need
+nothing more basic. Relations, resolvers, fields with extensions or permissions, and deferred
+columns keep the full chain. Measured on benchmarks/graphql_jobs.py's page (Python calls per
+request, strawberry-django 0.93): the columns save about a tenth, the ids about an eighth.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any, TypeVar
 
+from django.db.models import Model
 from django.db.models.query_utils import DeferredAttribute
 from strawberry import relay
 from strawberry.relay.utils import to_base64
-from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.base import get_object_definition
 from strawberry.types.cast import get_strawberry_type_cast
 from strawberry.types.field import StrawberryField
 from strawberry_django.fields.field import StrawberryDjangoField
+
+from thx_cron_graphql.strawberry_compat import replace_node_id_field
 
 _T = TypeVar("_T", bound=type)
 
@@ -70,33 +75,20 @@ class NodeIdField(StrawberryField):
 
 def node_ids_from_pk(cls: _T) -> _T:
     """Give the model node type `cls` an ``id`` field encoded from the pk without an Info object."""
-    definition: StrawberryObjectDefinition = cls.__strawberry_definition__  # type: ignore[attr-defined]
-    assert getattr(cls, "_id_attr", None) == "pk", "node ids are encoded from the pk"
-    fields = []
-    for field in definition.fields:
-        if field.python_name == "_id":
-            replacement = NodeIdField(definition.name, field.description)
-            replacement.origin = cls
-            field = replacement  # noqa: PLW2901
-        fields.append(field)
-    definition.fields = fields
-    return cls
+    assert cls.resolve_id_attr() == "pk", "node ids are encoded from the pk"  # type: ignore[attr-defined]
+    definition = get_object_definition(cls, strict=True)
+    original = next(field for field in definition.fields if field.python_name == "_id")
+    return replace_node_id_field(cls, NodeIdField(definition.name, original.description))
 
 
-def isinstance_type_check(cls: _T) -> _T:
-    """Check that a value is of the model type `cls` with one isinstance() per value.
+def is_model_type(model: type[Model]) -> Any:
+    """An ``is_type_of`` for a model type's class body: one isinstance() per value.
 
-    graphql-core asks each object it completes (about 700 on a page of jobs); strawberry-django's
-    check builds a super() proxy and looks the parent's check up each time to find there is none.
-    """
-    definition: StrawberryObjectDefinition = cls.__strawberry_definition__  # type: ignore[attr-defined]
-    model = cls.__strawberry_django_definition__.model  # type: ignore[attr-defined]
-    assert getattr(super(cls, cls), "is_type_of", None) is None, "no parent check to call"
-    accepted = (cls, model)
+    graphql-core asks each object it completes; strawberry-django's default check, which it only
+    installs on a class without its own, also looks a parent's check up each time."""
 
-    def is_type_of(obj: Any, info: Any) -> bool:
+    def is_type_of(cls: type, obj: Any, info: Any) -> bool:
         cast = get_strawberry_type_cast(obj)
-        return cast is cls if cast is not None else isinstance(obj, accepted)
+        return cast is cls if cast is not None else isinstance(obj, (cls, model))
 
-    definition.is_type_of = is_type_of
-    return cls
+    return classmethod(is_type_of)

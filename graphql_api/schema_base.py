@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import strawberry
@@ -29,6 +30,17 @@ class SubscriptionOverHttp(InvalidOperationTypeError):
         return WEBSOCKET_ONLY
 
 
+@contextmanager
+def _subscriptions_refused() -> Iterator[None]:
+    """Turn strawberry's refusal of a subscription into SubscriptionOverHttp's clearer reason."""
+    try:
+        yield
+    except InvalidOperationTypeError as exc:
+        if exc.operation_type is OperationType.SUBSCRIPTION:
+            raise SubscriptionOverHttp() from None
+        raise
+
+
 def _without_subscriptions(
     allowed: Iterable[OperationType] | None,
 ) -> tuple[OperationType, ...]:
@@ -50,6 +62,8 @@ class Schema(strawberry.Schema):
             log_error(error, operation)
 
     # `execute` and `execute_sync` serve HTTP; subscriptions go through `subscribe` (WebSocket).
+    # Strawberry's views compute the allowed operation types inline and have no hook for it, so
+    # both are wrapped; errors are logged through `process_errors`, strawberry's public hook.
     def execute_sync(
         self,
         query: str | None,
@@ -60,7 +74,7 @@ class Schema(strawberry.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        try:
+        with _subscriptions_refused():
             return super().execute_sync(
                 query,
                 variable_values,
@@ -70,10 +84,6 @@ class Schema(strawberry.Schema):
                 _without_subscriptions(allowed_operation_types),
                 operation_extensions,
             )
-        except InvalidOperationTypeError as exc:
-            if exc.operation_type is OperationType.SUBSCRIPTION:
-                raise SubscriptionOverHttp() from None
-            raise
 
     async def execute(
         self,
@@ -85,7 +95,7 @@ class Schema(strawberry.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        try:
+        with _subscriptions_refused():
             return await super().execute(
                 query,
                 variable_values,
@@ -95,7 +105,3 @@ class Schema(strawberry.Schema):
                 _without_subscriptions(allowed_operation_types),
                 operation_extensions,
             )
-        except InvalidOperationTypeError as exc:
-            if exc.operation_type is OperationType.SUBSCRIPTION:
-                raise SubscriptionOverHttp() from None
-            raise

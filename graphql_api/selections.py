@@ -3,10 +3,12 @@
 ``Info.selected_fields`` converts the whole selection under a field, expanding every fragment
 spread wherever it occurs; a connection asks for it on each resolution, only to learn which of
 its own fields (``edges``, ``pageInfo``, ``totalCount``) are selected. On a document of nested
-spreads that expansion doubled per level (2^24 fields from ~1 KB). ``shallow_selections`` fills
-the property in advance with the field's selections one level deep (fragments flattened once
-each), which is all a connection looks at. The property is a ``functools.cached_property`` of
-strawberry's ``Info`` (tested in tests/security/test_connections_do_not_expand_fragments.py).
+spreads that expansion doubled per level (2^n fields for n nested spreads).
+``ShallowSelections`` fills the property in advance with the field's selections one level deep
+(fragments flattened once each), which is all a connection looks at. The property is a
+``functools.cached_property`` of strawberry's ``Info``, filled through
+thx_cron_graphql.strawberry_compat (tested in
+tests/security/test_connections_do_not_expand_fragments.py).
 """
 
 from __future__ import annotations
@@ -19,27 +21,26 @@ from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
+from thx_cron_graphql.strawberry_compat import preset_selected_fields
+
 
 class ShallowSelections(FieldExtension):
     """Fill a field's `selected_fields` shallowly before its resolver (and connection) run."""
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
-        shallow_selections(info)
+        preset_selected_fields(info, shallow_selections)
         return next_(source, info, **kwargs)
 
     async def resolve_async(
         self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
     ) -> Any:
-        shallow_selections(info)
+        preset_selected_fields(info, shallow_selections)
         return await next_(source, info, **kwargs)
 
 
-def shallow_selections(info: Any) -> None:
-    """Make `info.selected_fields` the field's own selections, each without what it selects."""
-    if not isinstance(info, Info) or "selected_fields" in info.__dict__:
-        return
-    raw: GraphQLResolveInfo = info._raw_info
-    info.__dict__["selected_fields"] = [
+def shallow_selections(raw: GraphQLResolveInfo) -> list[SelectedField]:
+    """The field's own selections, each without what it selects."""
+    return [
         SelectedField(
             name=node.name.value,
             directives={},

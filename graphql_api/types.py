@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone as django_timezone
 from strawberry import relay
 from strawberry.scalars import JSON
+from strawberry.types.base import get_object_definition
 from strawberry_django.relay import DjangoListConnection
 
 from thx_cron import durations
@@ -21,7 +22,7 @@ from thx_cron.models.job import SCHEDULE_FIELDS
 from thx_cron.schedule import parse_timezone
 from thx_cron_graphql.connections import PAGE_LIMIT_NOTE, connection
 from thx_cron_graphql.errors import InvalidArgument
-from thx_cron_graphql.fields import ColumnField, isinstance_type_check, node_ids_from_pk
+from thx_cron_graphql.fields import ColumnField, is_model_type, node_ids_from_pk
 from thx_cron_graphql.filters import JobLogFilter, JobLogOrder
 from thx_cron_graphql.models import ApiToken
 from thx_cron_graphql.permissions import Info, current_user, restrict
@@ -110,11 +111,11 @@ class ScheduleType:
     description: str
 
 
-@isinstance_type_check
 @node_ids_from_pk
 @strawberry_django.type(JobLog, name="JobLog", field_cls=ColumnField)
 class JobLogType(relay.Node):
     _id_attr = "pk"  # found once here, not by re-reading annotations per node
+    is_type_of = is_model_type(JobLog)
     job: JobType
     status: RunStatus
     trigger: RunTrigger
@@ -150,17 +151,16 @@ class JobLogType(relay.Node):
     def get_queryset(cls, queryset: QuerySet[JobLog], info: Info, **kwargs: Any) -> QuerySet:
         # `Job.runs` lists runs of a job the caller already sees (JobType.get_queryset); checking
         # again put a subquery of all their jobs into every page's runs query.
-        field = getattr(info, "_field", None)
-        if field is not None and field.origin is JobType and field.python_name == "runs":
+        if info.python_name == "runs" and info.return_type is _JOB_RUNS_TYPE:
             return queryset
         return restrict(queryset, current_user(info), "job__")
 
 
-@isinstance_type_check
 @node_ids_from_pk
 @strawberry_django.type(Job, name="Job", field_cls=ColumnField)
 class JobType(relay.Node):
     _id_attr = "pk"  # found once here, not by re-reading annotations per node
+    is_type_of = is_model_type(Job)
     name: str
     description: str
     enabled: bool
@@ -259,6 +259,17 @@ class JobType(relay.Node):
         return restrict(queryset, current_user(info))
 
 
+def _field_type(cls: type, name: str) -> Any:
+    field = get_object_definition(cls, strict=True).get_field(name)
+    assert field is not None, name
+    return field.type
+
+
+# The type of the field whose runs JobLogType.get_queryset leaves unrestricted (their job is
+# visible); Info.return_type is this very object while that field resolves or is prefetched.
+_JOB_RUNS_TYPE = _field_type(JobType, "runs")
+
+
 def _spread(figures: durations.Spread) -> Spread:
     return Spread(
         count=figures.count,
@@ -268,11 +279,11 @@ def _spread(figures: durations.Spread) -> Spread:
     )
 
 
-@isinstance_type_check
 @node_ids_from_pk
 @strawberry_django.type(JobEvent, name="JobEvent", field_cls=ColumnField)
 class JobEventType(relay.Node):
     _id_attr = "pk"  # found once here, not by re-reading annotations per node
+    is_type_of = is_model_type(JobEvent)
     kind: EventKind
     occurred_at: datetime
     data: JSON

@@ -53,3 +53,17 @@ def test_a_subscription_sent_over_http_is_told_to_use_the_websocket(
     assert "WebSocket" in response.text and "graphql-transport-ws" in response.text
     assert "Cannot return null" not in response.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_malformed_global_id_is_a_client_error_and_any_other_value_error_a_fault(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from strawberry.relay import GlobalID
+
+    caplog.set_level(logging.DEBUG)
+    for bad in (lambda: GlobalID.from_id("not a global id"), lambda: int("x")):
+        try:
+            bad()
+        except ValueError as exc:
+            log_error(GraphQLError(str(exc), original_error=exc, path=["job"]), None)
+    assert [r.levelname for r in _graphql_records(caplog)] == ["WARNING", "ERROR"]

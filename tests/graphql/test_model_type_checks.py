@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.types.base import get_object_definition
 
 from thx_cron.models import Job, JobLog
 from thx_cron_graphql.types import JobLogType, JobType
 
 
 def test_a_run_type_accepts_runs_and_refuses_jobs_unless_cast() -> None:
-    check = JobLogType.__strawberry_definition__.is_type_of  # type: ignore[attr-defined]
+    check = get_object_definition(JobLogType, strict=True).is_type_of
+    assert check is not None
     assert check(JobLog(), None)
     assert not check(Job(), None)
     assert not check(object(), None)
