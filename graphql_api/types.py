@@ -15,7 +15,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry_django.relay import DjangoListConnection
 
-from thx_cron import durations
+from thx_cron import durations, visibility
 from thx_cron.models import Job, JobEvent, JobLog
 from thx_cron.models.job import SCHEDULE_FIELDS
 from thx_cron.schedule import parse_timezone
@@ -24,7 +24,7 @@ from thx_cron_graphql.errors import InvalidArgument
 from thx_cron_graphql.fields import ColumnField, isinstance_type_check, node_ids_from_pk
 from thx_cron_graphql.filters import JobLogFilter, JobLogOrder
 from thx_cron_graphql.models import ApiToken
-from thx_cron_graphql.permissions import Info, current_user, restrict
+from thx_cron_graphql.permissions import Info, current_user
 
 # The models' choices are the API's enums: plain aliases for mypy, which rejects a variable
 # holding strawberry.enum(...)'s result as a type; strawberry.enum marks the class in place.
@@ -148,12 +148,12 @@ class JobLogType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[JobLog], info: Info, **kwargs: Any) -> QuerySet:
-        # `Job.runs` lists runs of a job the caller already sees (JobType.get_queryset); checking
-        # again put a subquery of all their jobs into every page's runs query.
+        # `Job.runs` lists runs of a job the caller already sees (JobType.get_queryset), and a run
+        # is seen with its job: checking again put a subquery of all their jobs into every page.
         field = getattr(info, "_field", None)
         if field is not None and field.origin is JobType and field.python_name == "runs":
             return queryset
-        return restrict(queryset, current_user(info), "job__")
+        return visibility.visible(queryset, current_user(info))
 
 
 @isinstance_type_check
@@ -256,7 +256,7 @@ class JobType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Job], info: Info, **kwargs: Any) -> QuerySet:
-        return restrict(queryset, current_user(info))
+        return visibility.visible(queryset, current_user(info))
 
 
 def _spread(figures: durations.Spread) -> Spread:
