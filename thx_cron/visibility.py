@@ -121,9 +121,10 @@ def visible(queryset: _QS, user: User | Viewer | None) -> _QS:
 def _own(model: type[Model], user_id: int | None) -> Q:
     entry = _entry(model)
     if entry.owner is not None:
-        return Q(**{f"{entry.owner}_id": user_id})
+        return Q(**{entry.path: user_id})
     assert entry.parent is not None
-    # A subquery, not a join: joined to jobs, SQLite scans all the owner's runs for a page of them.
+    # A subquery, as the runs list always had: joined to jobs, SQLite may scan all of the owner's
+    # runs for one page of them.
     owned = entry.parent._default_manager.filter(_own(entry.parent, user_id)).values("pk")
     return Q(**{f"{entry.through}__in": owned})
 
