@@ -1,10 +1,8 @@
 """Who the caller is and what they may do: shared by every resolver of the API.
 
-Policy: anonymous callers see and change nothing. A user sees their own jobs, runs and events;
-staff see all (``Job.objects.visible_to``). Owners may always change their own jobs; changing
-someone else's visible job or rule needs the Django model permission (``thx_cron.change_job``,
-``thx_cron.delete_job`` to delete), which superusers hold implicitly: ``thx_cron.ownership``
-holds that policy, for this API and the admin alike.
+Who sees what is ``thx_cron.visibility`` (anonymous callers nothing, staff and superusers all,
+others their own), who changes what ``thx_cron.ownership`` (owners, or the Django model
+permission such as ``thx_cron.change_job``): this API and the admin read both from there.
 """
 
 from __future__ import annotations
@@ -12,7 +10,6 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
 from strawberry.types import Info as StrawberryInfo
 from strawberry_django.auth.utils import get_current_user
 
@@ -41,19 +38,6 @@ def require_user(info: Info) -> Any:
     if not user.is_authenticated:
         raise NotAllowed(None, LOGIN_REQUIRED)
     return user
-
-
-def restrict(queryset: QuerySet[Any], user: Any, job_path: str = "") -> QuerySet[Any]:
-    """Keep the rows of `queryset` whose job (at `job_path`, e.g. "job__") the user may see."""
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_staff or user.is_superuser:
-        return queryset
-    if not job_path:
-        return queryset.filter(owner=user)
-    # A subquery, not a join: joined to jobs, SQLite scans all the owner's runs for a page of them.
-    owned = Job.objects.filter(owner=user).values("pk")
-    return queryset.filter(**{f"{job_path}in": owned})
 
 
 def visible_job(info: Info, job_id: Any, field: str = "id") -> Job:

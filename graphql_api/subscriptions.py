@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from asgiref.sync import sync_to_async
 
-from thx_cron import event_stream
+from thx_cron import event_stream, visibility
 from thx_cron.models import Job, JobEvent
 from thx_cron_graphql.errors import NotAllowed, NotFound
 from thx_cron_graphql.ids import decode_id
@@ -54,13 +54,13 @@ class JobSubscriptions:
             after = decode_id(after_event_id, "JobEvent")
             if after is None:
                 raise SubscriptionError(f"afterEventId: {after_event_id!r} is not an event id.")
-        sees_all = user.is_staff or user.is_superuser
-        owner_id = user.pk
+        sees = visibility.predicate(JobEvent, user)
+        if only_job is None:
+            accepts = sees
+        else:
 
-        def accepts(event: JobEvent) -> bool:
-            if only_job is not None and event.job_id != only_job:
-                return False
-            return sees_all or event.job.owner_id == owner_id
+            def accepts(event: JobEvent) -> bool:
+                return event.job_id == only_job and sees(event)
 
         async for event in event_stream.subscribe(accepts, after):
             yield event  # type: ignore[misc]

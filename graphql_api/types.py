@@ -16,7 +16,7 @@ from strawberry.scalars import JSON
 from strawberry.types.base import get_object_definition
 from strawberry_django.relay import DjangoListConnection
 
-from thx_cron import durations
+from thx_cron import durations, visibility
 from thx_cron.models import Job, JobEvent, JobLog
 from thx_cron.models.job import SCHEDULE_FIELDS
 from thx_cron.schedule import parse_timezone
@@ -25,7 +25,7 @@ from thx_cron_graphql.errors import InvalidArgument
 from thx_cron_graphql.fields import ColumnField, is_model_type, node_ids_from_pk
 from thx_cron_graphql.filters import JobLogFilter, JobLogOrder
 from thx_cron_graphql.models import ApiToken
-from thx_cron_graphql.permissions import Info, current_user, restrict
+from thx_cron_graphql.permissions import Info, current_user
 
 # The models' choices are the API's enums: plain aliases for mypy, which rejects a variable
 # holding strawberry.enum(...)'s result as a type; strawberry.enum marks the class in place.
@@ -153,7 +153,7 @@ class JobLogType(relay.Node):
         # again put a subquery of all their jobs into every page's runs query.
         if info.python_name == "runs" and info.return_type is _JOB_RUNS_TYPE:
             return queryset
-        return restrict(queryset, current_user(info), "job__")
+        return visibility.visible(queryset, current_user(info))
 
 
 @node_ids_from_pk
@@ -256,7 +256,7 @@ class JobType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Job], info: Info, **kwargs: Any) -> QuerySet:
-        return restrict(queryset, current_user(info))
+        return visibility.visible(queryset, current_user(info))
 
 
 def _field_type(cls: type, name: str) -> Any:

@@ -10,7 +10,7 @@ import strawberry_django
 from django.db.models import QuerySet
 from strawberry import relay
 
-from thx_cron.models.job import only_visible
+from thx_cron import visibility
 from thx_cron_graphql.permissions import Info, current_user
 from thx_cron_graphql.types import JobLogType, JobType
 from thx_cron_notifications.models import NotificationDelivery, NotificationRule
@@ -49,10 +49,10 @@ class NotificationRuleType(relay.Node):
     def urls(self, root: NotificationRule) -> list[str]:
         return root.masked_urls
 
-    # The optimizer hands nested selections a plain QuerySet (no visible_to), hence only_visible.
+    # The optimizer hands nested selections a plain QuerySet (no visible_to).
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Any], info: Info, **kwargs: Any) -> QuerySet:
-        return only_visible(queryset, current_user(info), "owner")  # type: ignore[no-any-return]
+        return visibility.visible(queryset, current_user(info))
 
 
 @strawberry_django.type(NotificationDelivery, name="NotificationDelivery")
@@ -84,7 +84,7 @@ class NotificationDeliveryType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Any], info: Info, **kwargs: Any) -> QuerySet:
-        return only_visible(queryset, current_user(info), "rule__owner")  # type: ignore[no-any-return]
+        return visibility.visible(queryset, current_user(info))
 
 
 @strawberry.type

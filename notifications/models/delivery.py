@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import models
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from thx_cron.models.job import only_visible
+from thx_cron import visibility
 
 
 class NotificationDeliveryQuerySet(models.QuerySet["NotificationDelivery"]):
-    def visible_to(self, user: Any) -> NotificationDeliveryQuerySet:
-        """Deliveries of the rules the user may see."""
-        return only_visible(self, user, "rule__owner")  # type: ignore[no-any-return]
+    def visible_to(self, user: visibility.User | None) -> NotificationDeliveryQuerySet:
+        """Deliveries of the rules the user may see (thx_cron/visibility.py)."""
+        return visibility.visible(self, user)
 
     def due(self, now: datetime) -> NotificationDeliveryQuerySet:
         """Pending deliveries whose next attempt has come and that no sender holds."""

@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from thx_cron import durations, limits
-from thx_cron.models.job import only_visible
+from thx_cron import durations, limits, visibility
 from thx_cron_notifications import notifier, rendering
 from thx_cron_notifications import rules as matching
 
@@ -18,9 +17,9 @@ MAX_URLS = limits.MAX_URLS
 
 
 class NotificationRuleQuerySet(models.QuerySet["NotificationRule"]):
-    def visible_to(self, user: Any) -> NotificationRuleQuerySet:
-        """Rules the user may see: staff see all, others their own, anonymous none."""
-        return only_visible(self, user, "owner")  # type: ignore[no-any-return]
+    def visible_to(self, user: visibility.User | None) -> NotificationRuleQuerySet:
+        """Rules the user may see (thx_cron/visibility.py)."""
+        return visibility.visible(self, user)
 
     def active(self) -> NotificationRuleQuerySet:
         return self.filter(enabled=True)

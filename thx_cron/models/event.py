@@ -6,16 +6,17 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from thx_cron import visibility
+
 
 class JobEventQuerySet(models.QuerySet["JobEvent"]):
     def after(self, event_id: int | None) -> JobEventQuerySet:
         qs = self.order_by("id")
         return qs.filter(id__gt=event_id) if event_id else qs
 
-    def visible_to(self, user: object) -> JobEventQuerySet:
-        from thx_cron.models.job import only_visible
-
-        return only_visible(self, user, "job__owner")  # type: ignore[no-any-return]
+    def visible_to(self, user: visibility.User | None) -> JobEventQuerySet:
+        """The ones of the jobs the user may see (thx_cron/visibility.py)."""
+        return visibility.visible(self, user)
 
 
 class JobEvent(models.Model):

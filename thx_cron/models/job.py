@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now
 
-from thx_cron import limits, registry
+from thx_cron import limits, registry, visibility
 from thx_cron.conf import thx_settings
 from thx_cron.instants import is_naive, range_error, wall_to_instant
 from thx_cron.models.run import JobLog
@@ -79,26 +79,13 @@ RUN_SUMMARY_FIELDS = frozenset(
 )
 
 
-def only_visible(queryset: Any, user: Any, owner_path: str) -> Any:
-    """Filter `queryset` to what `user` may see through the owner at `owner_path`.
-
-    Staff see everything (no filter, so no subquery over large tables), other users what they
-    own, anonymous users nothing.
-    """
-    if user is None or not getattr(user, "is_authenticated", False):
-        return queryset.none()
-    if user.is_staff or user.is_superuser:
-        return queryset
-    return queryset.filter(**{owner_path: user})
-
-
 class JobQuerySet(models.QuerySet["Job"]):
     def due(self, now: datetime) -> JobQuerySet:
         return self.filter(enabled=True, next_run_at__lte=now).order_by("next_run_at")
 
-    def visible_to(self, user: Any) -> JobQuerySet:
-        """Jobs the user may see: staff see all, others their own, anonymous none."""
-        return only_visible(self, user, "owner")
+    def visible_to(self, user: visibility.User | None) -> JobQuerySet:
+        """Jobs the user may see (thx_cron/visibility.py)."""
+        return visibility.visible(self, user)
 
     def with_tag(self, tag: str) -> JobQuerySet:
         if _vendor(self.db) == "postgresql":

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from thx_cron import visibility
+
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
@@ -47,10 +49,9 @@ class JobLogQuerySet(models.QuerySet["JobLog"]):
     def finished(self) -> JobLogQuerySet:
         return self.filter(status__in=JobLog.FINISHED_STATUSES)
 
-    def visible_to(self, user: object) -> JobLogQuerySet:
-        from thx_cron.models.job import only_visible
-
-        return only_visible(self, user, "job__owner")  # type: ignore[no-any-return]
+    def visible_to(self, user: visibility.User | None) -> JobLogQuerySet:
+        """The ones of the jobs the user may see (thx_cron/visibility.py)."""
+        return visibility.visible(self, user)
 
 
 class JobLog(models.Model):
