@@ -20,6 +20,7 @@ from croniter import CroniterBadDateError, croniter
 from thx_cron.instants import FIRST_YEAR, LAST_YEAR
 
 _SECOND = timedelta(seconds=1)
+_DAY = timedelta(days=1)
 _EPOCH = datetime(FIRST_YEAR, 1, 1)
 # croniter gives up after this many years without a match; streams that can never match are
 # dropped before they reach it, so this only bounds rare ones (February 29 on a Monday).
@@ -233,8 +234,14 @@ def _stream_walls(
                 return
             cursor = other
         elif not stream.accepts(wall):
-            # Start again after (before) that day rather than walking its every minute.
-            cursor = datetime.combine(wall.date(), time(23, 59, 59) if not backward else time())
+            # Start again at the next (previous) day the filter lets through, rather than
+            # walking that day's every minute and then every day croniter offers.
+            if backward:
+                day_before = datetime.combine(wall.date() - _DAY, time(23, 59, 59))
+                cursor = _day_bound(expression, stream, day_before, backward) + _SECOND
+            else:
+                day_after = datetime.combine(wall.date() + _DAY, time())
+                cursor = _day_bound(expression, stream, day_after, backward) - _SECOND
         else:
             yield wall
             cursor = wall
