@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from thx_cron.ownership import OwnedObjectAdmin
 from thx_cron_notifications.models import NotificationDelivery, NotificationRule
-from thx_cron_notifications.rules import EVENTS
+from thx_cron_notifications.rules import Event
 
 
 class RuleForm(forms.ModelForm):
@@ -23,7 +23,7 @@ class RuleForm(forms.ModelForm):
         help_text="One per line. Leave empty to keep the current URLs (shown masked above).",
     )
     events = forms.MultipleChoiceField(
-        choices=[(event, event.replace("_", " ")) for event in EVENTS],
+        choices=[(event.value, event.replace("_", " ")) for event in Event],
         widget=forms.CheckboxSelectMultiple,
     )
     tags = forms.CharField(required=False, help_text="Comma-separated, for the tags scope.")
