@@ -8,12 +8,13 @@ from django.db.models import Q, QuerySet
 from strawberry_django.fields.filter_types import BaseFilterLookup
 
 from thx_cron.models import Job, JobLog
+from thx_cron.schedule import Kind
 
 # Filter values are the same enums as the fields they filter (`status: {exact: SUCCEEDED}`);
 # strawberry.auto made them strings, so that `"SUCCEEDED"` silently matched nothing.
 RunStatusLookup = BaseFilterLookup[JobLog.Status]
 RunTriggerLookup = BaseFilterLookup[JobLog.Trigger]
-ScheduleKindLookup = BaseFilterLookup[Job.ScheduleKind]
+ScheduleKindLookup = BaseFilterLookup[Kind]
 
 
 @strawberry_django.filter_type(Job, lookups=True)

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from strawberry.scalars import JSON
 
 from thx_cron.instants import RANGE_TEXT, is_naive, range_error, wall_to_instant
-from thx_cron.models import Job
-from thx_cron.schedule import InvalidSchedule, parse_timezone
+from thx_cron.schedule import InvalidSchedule, Kind, parse_timezone
+from thx_cron.schedule_fields import INPUT_PATHS, SPEC_FIELDS
 from thx_cron_graphql.types import MisfirePolicy, OverlapPolicy
 
 
@@ -71,16 +71,7 @@ class JobInput:
 
 # Where a model field's validation error points in the input the client sent.
 FIELD_PATHS = {
-    "cron": "schedule.cron",
-    "year": "schedule.calendar.year",
-    "month": "schedule.calendar.month",
-    "day": "schedule.calendar",
-    "hour": "schedule.calendar.hour",
-    "minute": "schedule.calendar.minute",
-    "weekday": "schedule.calendar.weekday",
-    "every_seconds": "schedule.every.seconds",
-    "run_at": "schedule.at",
-    "schedule_kind": "schedule",
+    **INPUT_PATHS,
     "owner": "name",
     "__all__": "name",  # the only model-wide check is the unique name per owner
 }
@@ -101,17 +92,6 @@ _REQUIRED = {
     "max_retries",
     "retry_backoff_seconds",
 }
-_SCHEDULE_FIELDS = (
-    "cron",
-    "year",
-    "month",
-    "day",
-    "hour",
-    "minute",
-    "weekday",
-    "every_seconds",
-    "run_at",
-)
 
 
 def input_values(data: JobInput) -> dict[str, Any]:
@@ -138,14 +118,14 @@ def null_fields(values: dict[str, Any]) -> list[str]:
 
 def schedule_values(schedule: ScheduleInput, timezone: str) -> dict[str, Any]:
     """Return the Job fields for a one-of schedule input (all schedule fields, reset first)."""
-    values: dict[str, Any] = {name: None for name in _SCHEDULE_FIELDS}
+    values: dict[str, Any] = {name: None for name in SPEC_FIELDS}
     values["cron"] = ""
     if schedule.cron is not strawberry.UNSET and schedule.cron is not None:
-        values.update(schedule_kind=Job.ScheduleKind.CRON, cron=schedule.cron)
+        values.update(schedule_kind=Kind.CRON, cron=schedule.cron)
     elif schedule.calendar is not strawberry.UNSET and schedule.calendar is not None:
         calendar = schedule.calendar
         values.update(
-            schedule_kind=Job.ScheduleKind.CALENDAR,
+            schedule_kind=Kind.CALENDAR,
             year=calendar.year,
             month=calendar.month,
             day=calendar.day,
@@ -154,9 +134,9 @@ def schedule_values(schedule: ScheduleInput, timezone: str) -> dict[str, Any]:
             weekday=calendar.weekday,
         )
     elif schedule.every is not strawberry.UNSET and schedule.every is not None:
-        values.update(schedule_kind=Job.ScheduleKind.INTERVAL, every_seconds=schedule.every.seconds)
+        values.update(schedule_kind=Kind.INTERVAL, every_seconds=schedule.every.seconds)
     else:
-        values.update(schedule_kind=Job.ScheduleKind.ONCE, run_at=_aware(schedule.at, timezone))
+        values.update(schedule_kind=Kind.ONCE, run_at=_aware(schedule.at, timezone))
     return values
 
 

@@ -15,12 +15,13 @@ from strawberry_django.optimizer import optimize
 
 from thx_cron.models import Job, JobEvent, JobLog
 from thx_cron.registry import registry
-from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
+from thx_cron.schedule import InvalidSchedule, parse_timezone
+from thx_cron.schedule_fields import place_of, schedule_from_fields
 from thx_cron_graphql.connections import PAGE_LIMIT_NOTE, ListConnection, connection
 from thx_cron_graphql.errors import operation_info
 from thx_cron_graphql.filters import JobFilter, JobLogFilter, JobLogOrder, JobOrder
 from thx_cron_graphql.ids import decode_id
-from thx_cron_graphql.inputs import FIELD_PATHS, ScheduleInput, instant_input, schedule_values
+from thx_cron_graphql.inputs import ScheduleInput, instant_input, schedule_values
 from thx_cron_graphql.permissions import Info, current_user
 from thx_cron_graphql.types import (
     Action,
@@ -120,35 +121,19 @@ def _preview(
     if not 1 <= count <= MAX_PREVIEW:
         raise ValidationError({"count": f"Count must be between 1 and {MAX_PREVIEW}."})
     values = schedule_values(schedule, timezone)
-    spec = ScheduleSpec(
-        kind=values["schedule_kind"],
-        cron=values["cron"],
-        year=values["year"],
-        month=values["month"],
-        day=values["day"],
-        hour=values["hour"],
-        minute=values["minute"],
-        weekday=values["weekday"],
-        every_seconds=values["every_seconds"],
-        at=values["run_at"],
-    )
     now = django_timezone.now()
     if after is not None:
         after = instant_input(after, timezone, "after")
-    # Intervals are anchored at the job's creation; a preview's job would be created now.
-    start = now if spec.kind == Job.ScheduleKind.INTERVAL else None
-    preview = Schedule(spec=spec, timezone=timezone, start_at=start)
+    # The schedule of a job with these fields, created now, with no window.
+    fields = {**values, "timezone": timezone, "start_at": None, "end_at": None}
+    preview = schedule_from_fields(fields, created_at=now)
     try:
         preview.validate()
         zone = parse_timezone(timezone)
         occurrences = preview.occurrences(after or now, count)
         description = preview.describe()
     except InvalidSchedule as exc:
-        field = {"timezone": "timezone"}.get(exc.field) or FIELD_PATHS.get(
-            {"calendar": "day", "at": "run_at", "kind": "schedule_kind"}.get(exc.field, exc.field),
-            "schedule",
-        )
-        raise ValidationError({field: exc.message}) from None
+        raise ValidationError({place_of(exc.field).input: exc.message}) from None
     return SchedulePreview(
         occurrences=[moment.astimezone(zone) for moment in occurrences], description=description
     )

@@ -17,9 +17,10 @@ from strawberry.types.base import get_object_definition
 from strawberry_django.relay import DjangoListConnection
 
 from thx_cron import durations, visibility
+from thx_cron.misfire import MisfirePolicy as Misfire
 from thx_cron.models import Job, JobEvent, JobLog
-from thx_cron.models.job import SCHEDULE_FIELDS
-from thx_cron.schedule import parse_timezone
+from thx_cron.schedule import Kind, parse_timezone
+from thx_cron.schedule_fields import SCHEDULE_FIELDS
 from thx_cron_graphql.connections import PAGE_LIMIT_NOTE, connection
 from thx_cron_graphql.errors import InvalidArgument
 from thx_cron_graphql.fields import ColumnField, is_model_type, node_ids_from_pk
@@ -27,14 +28,16 @@ from thx_cron_graphql.filters import JobLogFilter, JobLogOrder
 from thx_cron_graphql.models import ApiToken
 from thx_cron_graphql.permissions import Info, current_user
 
-# The models' choices are the API's enums: plain aliases for mypy, which rejects a variable
-# holding strawberry.enum(...)'s result as a type; strawberry.enum marks the class in place.
+# The models' choices are the API's enums (for the schedule kind and the misfire policy, the
+# pure enums the model's choices are built from): plain aliases for mypy, which rejects a
+# variable holding strawberry.enum(...)'s result as a type; strawberry.enum marks the class in
+# place.
 RunStatus: TypeAlias = JobLog.Status
 RunTrigger: TypeAlias = JobLog.Trigger
 EventKind: TypeAlias = JobEvent.Kind
-ScheduleKind: TypeAlias = Job.ScheduleKind
+ScheduleKind: TypeAlias = Kind
 OverlapPolicy: TypeAlias = Job.Overlap
-MisfirePolicy: TypeAlias = Job.Misfire
+MisfirePolicy: TypeAlias = Misfire
 strawberry.enum(RunStatus, name="RunStatus")
 strawberry.enum(RunTrigger, name="RunTrigger")
 strawberry.enum(EventKind, name="EventKind")
@@ -206,9 +209,9 @@ class JobType(relay.Node):
 
     @strawberry_django.field(only=_SCHEDULE_COLUMNS)
     def schedule(self, root: Job) -> ScheduleType:
-        kind = Job.ScheduleKind(root.schedule_kind)
+        kind = Kind(root.schedule_kind)
         calendar = every = None
-        if kind == Job.ScheduleKind.CALENDAR:
+        if kind == Kind.CALENDAR:
             calendar = CalendarSchedule(
                 year=root.year,
                 month=root.month,
@@ -217,14 +220,14 @@ class JobType(relay.Node):
                 minute=root.minute,
                 weekday=root.weekday,
             )
-        if kind == Job.ScheduleKind.INTERVAL and root.every_seconds:
+        if kind == Kind.INTERVAL and root.every_seconds:
             every = EverySchedule(seconds=root.every_seconds)
         return ScheduleType(
             kind=kind,
-            cron=root.cron if kind == Job.ScheduleKind.CRON else None,
+            cron=root.cron if kind == Kind.CRON else None,
             calendar=calendar,
             every=every,
-            at=root.run_at if kind == Job.ScheduleKind.ONCE else None,
+            at=root.run_at if kind == Kind.ONCE else None,
             description=root.schedule.describe(),
         )
 

@@ -14,7 +14,7 @@ from thx_cron.admin import display
 from thx_cron.models import JobLog
 from thx_cron.ownership import OwnedObjectAdmin
 from thx_cron_notifications.models import NotificationDelivery, NotificationRule
-from thx_cron_notifications.rules import EVENTS
+from thx_cron_notifications.rules import Event
 
 
 class RuleForm(forms.ModelForm):
@@ -26,7 +26,7 @@ class RuleForm(forms.ModelForm):
         help_text="One per line. Leave empty to keep the current URLs (shown masked above).",
     )
     events = forms.MultipleChoiceField(
-        choices=[(event, event.replace("_", " ")) for event in EVENTS],
+        choices=[(event.value, event.replace("_", " ")) for event in Event],
         widget=forms.CheckboxSelectMultiple,
     )
     tags = forms.CharField(required=False, help_text="Comma-separated, for the tags scope.")

@@ -9,24 +9,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from types import MappingProxyType
 
-# The notification events a rule can ask for, in the order users read them.
-EVENTS = (
-    "started",
-    "succeeded",
-    "failed",
-    "timed_out",
-    "lost",
-    "missed",
-    "recovered",
-    "slow",
-    "fast",
-    "running_long",
-)
+
+class Event(StrEnum):
+    """The notification events a rule can ask for, in the order users read them."""
+
+    STARTED = "started"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+    LOST = "lost"
+    MISSED = "missed"
+    RECOVERED = "recovered"
+    SLOW = "slow"
+    FAST = "fast"
+    RUNNING_LONG = "running_long"
+
+
 # Events about how long a run took (or is taking), each needing its rule's threshold.
-DURATION_EVENTS = frozenset({"slow", "fast", "running_long"})
-FAILURE_EVENTS = frozenset({"failed", "timed_out", "lost"})
+DURATION_EVENTS = frozenset({Event.SLOW, Event.FAST, Event.RUNNING_LONG})
+FAILURE_EVENTS = frozenset({Event.FAILED, Event.TIMED_OUT, Event.LOST})
 # Job event kinds that can turn into a notification; others (queued, output…) never do.
 SOURCE_KINDS = frozenset({"started", "succeeded", "failed", "timed_out", "lost", "missed"})
 

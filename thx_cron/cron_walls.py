@@ -8,8 +8,9 @@ forms whose reading changed between croniter versions never reach it.
 
 from __future__ import annotations
 
-import heapq
+import threading
 from calendar import monthrange
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -19,6 +20,8 @@ from croniter import CroniterBadDateError, croniter
 from thx_cron.instants import FIRST_YEAR, LAST_YEAR
 
 _SECOND = timedelta(seconds=1)
+_DAY = timedelta(days=1)
+_EPOCH = datetime(FIRST_YEAR, 1, 1)
 # croniter gives up after this many years without a match; streams that can never match are
 # dropped before they reach it, so this only bounds rare ones (February 29 on a Monday).
 _MAX_YEARS = LAST_YEAR - FIRST_YEAR + 1
@@ -76,6 +79,7 @@ class CronExpression:
     years: frozenset[int] | None
     # Debian's rule: a job whose minute or hour field starts with `*` is a wildcard job.
     wildcard: bool
+    months: frozenset[int] = frozenset(range(1, 13))
 
     @property
     def occurs(self) -> bool:
@@ -92,7 +96,7 @@ def compile_streams(
 ) -> CronExpression:
     """Return the expression with only the streams that can occur in the accepted years."""
     kept = tuple(stream for stream in dict.fromkeys(streams) if _can_occur(stream, months, years))
-    return CronExpression(text, kept, years, wildcard)
+    return CronExpression(text, kept, years, wildcard, months)
 
 
 def _can_occur(stream: Stream, months: frozenset[int], years: frozenset[int] | None) -> bool:
@@ -150,40 +154,126 @@ def walls(
     expression: CronExpression, start: datetime, *, backward: bool = False
 ) -> Iterator[datetime]:
     """Yield the naive wall times matching `expression`, strictly after `start` (or before it)."""
-    sources = [_stream_walls(expression, s, start, backward) for s in expression.streams]
-    merged = sources[0] if len(sources) == 1 else heapq.merge(*sources, reverse=backward)
+    streams = expression.streams
+    if len(streams) == 1:
+        yield from _stream_walls(expression, streams[0], start, backward)
+        return
+    # Merged lazily: a stream is asked for a wall (a croniter search) only once no other stream
+    # can come first, judged by the first day it can match (`_day_bound`), so finding the next
+    # occurrence usually asks one stream, not all of them.
+    sources = [_stream_walls(expression, stream, start, backward) for stream in streams]
+    keys = [_day_bound(expression, stream, start, backward) for stream in streams]
+    known = [False] * len(streams)  # keys[i] is the stream's next wall, not only a bound of it
+    pick = max if backward else min
     last = None
-    for wall in merged:
+    while sources:
+        index = pick(range(len(keys)), key=keys.__getitem__)
+        if not known[index]:
+            wall = next(sources[index], None)
+            if wall is None:
+                del sources[index], keys[index], known[index]
+            else:
+                keys[index], known[index] = wall, True
+            continue
+        wall, known[index] = keys[index], False  # its next wall lies beyond this one
         if wall != last:  # two streams may match the same day
             yield wall
             last = wall
+
+
+_BOUND_MONTHS = 14  # how far _day_bound looks for a matching day before it settles for a bound
+
+
+def _day_bound(
+    expression: CronExpression, stream: Stream, start: datetime, backward: bool
+) -> datetime:
+    """A time no later (`backward`: no earlier) than the stream's first wall after (before)
+    `start`: the start of the first day, from `start` on, on which the stream can match."""
+    year, month = start.year, start.month
+    for _ in range(_BOUND_MONTHS):
+        if month in expression.months and FIRST_YEAR - 1 <= year <= LAST_YEAR + 1:
+            days = stream.days_in(year, month)
+            if (year, month) == (start.year, start.month):
+                days = {d for d in days if (d <= start.day if backward else d >= start.day)}
+            if days:
+                day = max(days) if backward else min(days)
+                if (year, month, day) == (start.year, start.month, start.day):
+                    return start
+                edge = time(23, 59, 59) if backward else time()
+                return datetime.combine(datetime(year, month, day), edge)
+        month += -1 if backward else 1
+        if not 1 <= month <= 12:
+            year, month = (year - 1, 12) if backward else (year + 1, 1)
+    # No matching day in those months: the stream's first wall lies beyond them.
+    if not FIRST_YEAR - 1 <= year <= LAST_YEAR + 1:
+        return start
+    if backward:
+        return datetime.combine(datetime(year, month, monthrange(year, month)[1]), time(23, 59, 59))
+    return datetime(year, month, 1)
 
 
 def _stream_walls(
     expression: CronExpression, stream: Stream, start: datetime, backward: bool
 ) -> Iterator[datetime]:
     years = expression.years
-    cursor: datetime | None = start
-    while cursor is not None:
-        iterator = croniter(stream.text, cursor, day_or=False, max_years_between_matches=_MAX_YEARS)
-        step = iterator.get_prev if backward else iterator.get_next
-        cursor = None
-        while True:
-            try:
-                wall: datetime = step(datetime)
-            except CroniterBadDateError:
+    engine = _engine(stream.text)
+    step = engine.get_prev if backward else engine.get_next
+    cursor = start
+    while True:
+        try:
+            # Every call passes its own start: the engine is shared by every walk of this
+            # stream in this thread, and only its current time changes between calls.
+            wall: datetime = step(datetime, start_time=cursor)
+        except CroniterBadDateError:
+            return
+        if not FIRST_YEAR - 1 <= wall.year <= LAST_YEAR + 1:
+            return
+        if years is not None and wall.year not in years:
+            other = _other_year(years, wall.year, backward)
+            if other is None:
                 return
-            if not FIRST_YEAR - 1 <= wall.year <= LAST_YEAR + 1:
-                return
-            if years is not None and wall.year not in years:
-                cursor = _other_year(years, wall.year, backward)
-                break
-            if not stream.accepts(wall):
-                # Start again after (before) that day rather than walking its every minute.
-                edge = time(23, 59, 59) if not backward else time()
-                cursor = datetime.combine(wall.date(), edge)
-                break
+            cursor = other
+        elif not stream.accepts(wall):
+            # Start again at the next (previous) day the filter lets through, rather than
+            # walking that day's every minute and then every day croniter offers.
+            if backward:
+                day_before = datetime.combine(wall.date() - _DAY, time(23, 59, 59))
+                cursor = _day_bound(expression, stream, day_before, backward) + _SECOND
+            else:
+                day_after = datetime.combine(wall.date() + _DAY, time())
+                cursor = _day_bound(expression, stream, day_after, backward) - _SECOND
+        else:
             yield wall
+            cursor = wall
+
+
+_engines = threading.local()
+_ENGINES_PER_THREAD = 2048  # the least recently used go first
+
+
+def _engine(text: str) -> croniter:
+    """This thread's croniter for stream `text`.
+
+    croniter parses its expression when it is built, most of the cost of finding one occurrence;
+    get_next / get_prev with a start_time walk from any time, so one engine serves every walk.
+    """
+    engines: OrderedDict[str, croniter] | None = getattr(_engines, "by_text", None)
+    if engines is None:
+        engines = _engines.by_text = OrderedDict()
+    engine = engines.get(text)
+    if engine is None:
+        engine = croniter(text, _EPOCH, day_or=False, max_years_between_matches=_MAX_YEARS)
+        engines[text] = engine
+        if len(engines) > _ENGINES_PER_THREAD:
+            engines.popitem(last=False)
+    else:
+        engines.move_to_end(text)
+    return engine
+
+
+def clear_engines() -> None:
+    """Forget this thread's engines (benchmarks measure a first sight of an expression)."""
+    _engines.by_text = OrderedDict()
 
 
 def _other_year(years: frozenset[int], year: int, backward: bool) -> datetime | None:

@@ -15,6 +15,7 @@ from typing import Any
 from thx_cron import django_tasks
 from thx_cron.limits import shown
 from thx_cron.registry import registry
+from thx_cron.schedule_fields import SCHEDULE_FIELDS
 
 # The fields of a declared job that its declaration owns; nothing else may change them.
 DEFINITION_FIELDS = (
@@ -24,19 +25,7 @@ DEFINITION_FIELDS = (
     "action",
     "args",
     "kwargs",
-    "schedule_kind",
-    "cron",
-    "year",
-    "month",
-    "day",
-    "hour",
-    "minute",
-    "weekday",
-    "every_seconds",
-    "run_at",
-    "timezone",
-    "start_at",
-    "end_at",
+    *SCHEDULE_FIELDS,
     "one_time",
     "max_runs",
     "timeout_seconds",

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from thx_cron.schedule import Schedule
 
 _TICK = timedelta(microseconds=1)
 
-RUN_ONCE = "run_once"
-SKIP = "skip"
-RUN_ALL = "run_all"
+
+class MisfirePolicy(StrEnum):
+    """What a job does with occurrences missed while no dispatcher ran (Job.misfire_policy)."""
+
+    RUN_ONCE = "run_once"  # one catch-up run
+    SKIP = "skip"  # none
+    RUN_ALL = "run_all"  # each of them, up to the run_all limit
 
 
 @dataclass(frozen=True)
@@ -61,9 +66,9 @@ def plan(
         latest = schedule.latest_at_or_before(cutoff, due - _TICK)
         result.missed_count = min(len(missed_sample), count_limit)
         result.missed_more = len(missed_sample) > count_limit
-        if policy == RUN_ALL:
+        if policy == MisfirePolicy.RUN_ALL:
             missed = _latest(schedule, due, cutoff, latest, run_all_limit)
-        elif policy == RUN_ONCE and not on_time and latest is not None:
+        elif policy == MisfirePolicy.RUN_ONCE and not on_time and latest is not None:
             missed = [latest]
         ran = set(missed)
         not_run = [m for m in missed_sample if m not in ran]

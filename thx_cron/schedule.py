@@ -328,11 +328,17 @@ def _instants(wall: datetime, zone: ZoneInfo, wildcard: bool) -> list[datetime]:
 
 
 def _wall_bound(instant: datetime, zone: ZoneInfo, *, latest: bool) -> datetime:
-    """Return `instant` as naive wall time under the smallest (`latest`: largest) nearby offset."""
-    # Offsets a day either side cover a DST change between `instant` and the walls mapping near it.
+    """Return the wall time no earlier (`latest`: no later) wall can run after (before) `instant`.
+
+    A wall time runs at an instant plus that instant's offset (a gap time at the jump, whose wall
+    time is at least the jump plus the offset before it), so walls that run after `instant` are
+    at least `instant` plus the smallest offset of the day that follows it, and walls that run
+    at or before it at most `instant` plus the largest offset of the day before.
+    """
+    shift = -_DAY if latest else _DAY
     offsets = [
-        (instant + shift).astimezone(zone).utcoffset() or timedelta()
-        for shift in (-_DAY, timedelta(), _DAY)
+        (instant + delta).astimezone(zone).utcoffset() or timedelta()
+        for delta in (timedelta(), shift)
     ]
     naive = instant.astimezone(UTC).replace(tzinfo=None, microsecond=0)
     return naive + (max(offsets) if latest else min(offsets))

@@ -14,9 +14,11 @@ from thx_cron import visibility
 from thx_cron_graphql.permissions import Info, current_user
 from thx_cron_graphql.types import JobLogType, JobType
 from thx_cron_notifications.models import NotificationDelivery, NotificationRule
+from thx_cron_notifications.rules import Event
 
-# One convention with the jobs' fields: the models' choices are the API's enums.
-NotificationEvent: TypeAlias = NotificationRule.Event
+# One convention with the jobs' fields: the models' choices are the API's enums (for events, the
+# pure enum NotificationRule.Event is built from).
+NotificationEvent: TypeAlias = Event
 NotificationScope: TypeAlias = NotificationRule.Scope
 DeliveryStatus: TypeAlias = NotificationDelivery.Status
 strawberry.enum(NotificationEvent, name="NotificationEvent")

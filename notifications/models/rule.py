@@ -10,8 +10,12 @@ from django.db import models
 from django.db.models import Q
 
 from thx_cron import durations, limits, visibility
+from thx_cron.models.choices import text_choices
 from thx_cron_notifications import notifier, rendering
 from thx_cron_notifications import rules as matching
+
+# Compared by equality: an event given as a list or a mapping is reported, never hashed.
+_EVENT_VALUES = tuple(matching.Event)
 
 MAX_URLS = limits.MAX_URLS
 
@@ -30,17 +34,11 @@ class NotificationRuleQuerySet(models.QuerySet["NotificationRule"]):
 
 
 class NotificationRule(models.Model):
-    class Event(models.TextChoices):
-        STARTED = "started"
-        SUCCEEDED = "succeeded"
-        FAILED = "failed"
-        TIMED_OUT = "timed_out", "timed out"
-        LOST = "lost"
-        MISSED = "missed"
-        RECOVERED = "recovered"
-        SLOW = "slow"
-        FAST = "fast"
-        RUNNING_LONG = "running_long", "running long"
+    Event = text_choices(
+        "Event",
+        matching.Event,
+        {matching.Event.TIMED_OUT: "timed out", matching.Event.RUNNING_LONG: "running long"},
+    )
 
     class Scope(models.TextChoices):
         ALL = matching.SCOPE_ALL, "all jobs of the owner"
@@ -62,10 +60,7 @@ class NotificationRule(models.Model):
     events = models.JSONField(
         default=list,
         blank=True,
-        help_text=(
-            "started, succeeded, failed, timed_out, lost, missed, recovered, "
-            "slow, fast, running_long"
-        ),
+        help_text=", ".join(matching.Event),
     )
     scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.ALL)
     jobs = models.ManyToManyField("thx_cron.Job", blank=True, related_name="+")
@@ -176,15 +171,15 @@ def validation_errors(rule: NotificationRule) -> list[tuple[str, str]]:
                 errors.append(("urls", f"URL {index} ({shown}) {problem}."))
     events = rule.events
     if not isinstance(events, list) or not events:
-        errors.append(("events", f"Choose at least one of: {', '.join(matching.EVENTS)}."))
+        errors.append(("events", f"Choose at least one of: {', '.join(matching.Event)}."))
     else:
-        unknown = [event for event in events if event not in matching.EVENTS]
+        unknown = [event for event in events if event not in _EVENT_VALUES]
         if unknown:
             errors.append(
                 (
                     "events",
                     f"Unknown event(s) {', '.join(map(str, unknown))}; "
-                    f"choose from {', '.join(matching.EVENTS)}.",
+                    f"choose from {', '.join(matching.Event)}.",
                 )
             )
     tags = rule.tags

@@ -120,3 +120,32 @@ sparse_minutes = st.lists(_number(0, 59), min_size=1, max_size=2).map(",".join)
 sparse_hours = st.lists(_number(0, 23), min_size=1, max_size=2).map(",".join)
 minutes = st.one_of(field(0, 59), st.just("*/15"), st.just("30"))
 hours = st.one_of(field(0, 23), st.sampled_from(["*", "*/2", "1-3", "2", "0"]))
+
+# The seconds field, sparse enough that a wildcard minute over two days stays small.
+seconds = st.lists(
+    st.one_of(
+        _number(0, 59),
+        st.integers(10, 30).map(lambda step: f"*/{step}"),
+        st.builds(lambda a, s: f"{a}/{s}", st.integers(0, 59), st.integers(15, 60)),
+        st.builds(lambda a, s: f"{a}-59/{s}", st.integers(0, 59), st.integers(20, 60)),
+    ),
+    min_size=1,
+    max_size=2,
+).map(",".join)
+
+
+@st.composite
+def _year_item(draw: st.DrawFn) -> str:
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        return str(draw(st.integers(2018, 2037)))
+    if kind == 1:
+        first = draw(st.integers(2018, 2037))
+        last = draw(st.integers(first, 2037))  # equal ranges included
+        return f"{first}-{last}" + (f"/{draw(st.integers(1, 5))}" if draw(st.booleans()) else "")
+    if kind == 2:
+        return f"*/{draw(st.integers(1, 12))}"  # counted from 1970, the field's first year
+    return f"{draw(st.integers(2018, 2037))}/{draw(st.integers(1, 6))}"  # to 2199
+
+
+years = st.one_of(st.just("*"), st.lists(_year_item(), min_size=1, max_size=2).map(",".join))

@@ -1,16 +1,19 @@
-"""A reference for what a 5-field cron expression means, by Debian's rules, minute by minute.
+"""A reference for what a cron expression means, by Debian's rules, minute by minute.
 
 Independent of croniter and of thx_cron: its own field reader, its own day rules, and zoneinfo
 only for the zone's offsets. Slow on purpose; read it in five minutes:
 
-- fields: numbers, names, `a-b`, `*/s`, `a-b/s`, `a/s` (= `a-max/s`), lists; day of month also
+- fields: `minute hour day-of-month month day-of-week [seconds [year]]`, thx-cron's order (the
+  seconds are 0 when not given, a year field is 1970-2199).
+- items: numbers, names, `a-b`, `*/s`, `a-b/s`, `a/s` (= `a-max/s`), lists; day of month also
   `L`, `nW` (the weekday nearest to day n, inside the month, n capped at the month's last day),
   day of week also `d#n` and `Ld`; `?` is `*`; 7 is Sunday.
 - days: when either day field starts with `*` (or `?`) both must match, otherwise either.
 - DST: a job whose minute or hour field starts with `*` is a wildcard job: it runs at every
   instant whose wall clock shows a matching time (both passes of a repeated time, none in a gap).
   Any other job is fixed-time: once, at the first pass of a repeated time, and a time the clock
-  skips runs at the jump (the first instant whose wall clock shows a later time).
+  skips runs at the jump (the first instant whose wall clock shows a later time). The seconds
+  field plays no part in that choice: every second of a skipped minute runs at the jump, once.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ NAMES = {
     3: "jan feb mar apr may jun jul aug sep oct nov dec".split(),
     4: "sun mon tue wed thu fri sat".split(),
 }
-LIMITS = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)]
+LIMITS = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7), (0, 59), (1970, 2199)]
 MINUTE = timedelta(minutes=1)
 
 
@@ -85,17 +88,21 @@ def nearest_weekday(target: date) -> int:
 def occurrences(expression: str, zone_name: str, start: datetime, end: datetime) -> list[datetime]:
     """Every instant in (start, end] at which `expression` runs in the zone, sorted."""
     zone = ZoneInfo(zone_name)
-    minute, hour, dom, month, dow = expression.split()
+    minute, hour, dom, month, dow, *more = expression.split()
     minutes, hours, months = values(minute, 0), values(hour, 1), values(month, 3)
+    seconds = sorted(values(more[0], 5)) if more else [0]
+    years = values(more[1], 6) if len(more) > 1 else None
     wildcard = minute.startswith("*") or hour.startswith("*")
     found: set[datetime] = set()
     day = start.astimezone(zone).date() - timedelta(days=1)
     while day <= end.astimezone(zone).date() + timedelta(days=1):
-        if day.month in months and day_matches(dom, dow, day):
+        in_year = years is None or day.year in years
+        if in_year and day.month in months and day_matches(dom, dow, day):
             for of_day in range(24 * 60):  # minute by minute over the wall-clock day
                 if of_day // 60 in hours and of_day % 60 in minutes:
-                    wall = datetime.combine(day, datetime.min.time()) + of_day * MINUTE
-                    found |= instants(wall, zone, wildcard)
+                    for second in seconds:
+                        wall = datetime.combine(day, datetime.min.time()) + of_day * MINUTE
+                        found |= instants(wall + timedelta(seconds=second), zone, wildcard)
         day += timedelta(days=1)
     return sorted(instant for instant in found if start < instant <= end)
 
@@ -114,7 +121,7 @@ def instants(wall: datetime, zone: ZoneInfo, wildcard: bool) -> set[datetime]:
     if passes:
         return {min(passes)}
     # Skipped: walk UTC minutes from before the gap until the clock shows a later time.
-    instant = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    instant = wall.replace(tzinfo=zone, fold=1).astimezone(UTC).replace(second=0)
     while instant.astimezone(zone).replace(tzinfo=None) < wall:
         instant += MINUTE
     # The jump itself may fall between two whole minutes (it never does in 2020-2035).

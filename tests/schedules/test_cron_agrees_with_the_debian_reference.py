@@ -5,7 +5,7 @@ Bounded and derandomised, so CI runs the same examples every time.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -90,3 +90,56 @@ def test_next_after_from_inside_a_gap_or_a_second_pass_is_the_reference_s_first(
         assert schedule.latest_at_or_before(expected[-1], start) == expected[-1]
     else:  # a weekday restriction such as 5#5 may leave 40 days empty
         assert first is None or first > start + timedelta(days=40)
+
+
+@settings(BOUNDED, max_examples=40)
+@given(minute=ex.minutes, hour=ex.hours, seconds=ex.seconds, where=around_a_transition())
+def test_a_seconds_field_around_every_kind_of_transition_matches_the_reference(
+    minute: str, hour: str, seconds: str, where: tuple[str, datetime]
+) -> None:
+    zone, start = where
+    expression = f"{minute} {hour} * * * {seconds}"
+    end = start + timedelta(days=2)
+
+    assert thx(expression, zone, start, end) == reference.occurrences(expression, zone, start, end)
+
+
+@BOUNDED
+@given(
+    minute=ex.sparse_minutes,
+    hour=ex.sparse_hours,
+    day=ex.day_of_month,
+    month=ex.months,
+    weekday=ex.day_of_week,
+    seconds=ex.seconds,
+    year=ex.years,
+    where=anywhere(),
+)
+def test_a_year_field_matches_the_reference_over_a_year(
+    minute: str,
+    hour: str,
+    day: str,
+    month: str,
+    weekday: str,
+    seconds: str,
+    year: str,
+    where: tuple[str, datetime],
+) -> None:
+    zone, start = where
+    expression = f"{minute} {hour} {day} {month} {weekday} {seconds} {year}"
+    end = start + timedelta(days=400)
+
+    assert thx(expression, zone, start, end) == reference.occurrences(expression, zone, start, end)
+
+
+def test_every_second_of_a_skipped_minute_of_a_fixed_time_job_runs_once_at_the_jump() -> None:
+    zone, start = "America/New_York", datetime(2027, 3, 14, 5, tzinfo=UTC)
+    end = start + timedelta(hours=4)
+    expected = [datetime(2027, 3, 14, 7, tzinfo=UTC)]  # 03:00 EDT, the jump
+
+    assert reference.occurrences("30 2 * * * 15,45", zone, start, end) == expected
+    assert thx("30 2 * * * 15,45", zone, start, end) == expected
+    # A wildcard job skips them instead, and runs both seconds of every other minute.
+    wildcard = thx("* 2,3 * * * 15,45", zone, start, end)
+    assert wildcard == reference.occurrences("* 2,3 * * * 15,45", zone, start, end)
+    assert len(wildcard) == 120 and wildcard[0] == datetime(2027, 3, 14, 7, 0, 15, tzinfo=UTC)

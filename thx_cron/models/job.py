@@ -14,29 +14,15 @@ from django.utils.timezone import now
 from thx_cron import limits, registry, visibility
 from thx_cron.conf import thx_settings
 from thx_cron.instants import is_naive, range_error, wall_to_instant
+from thx_cron.misfire import MisfirePolicy
+from thx_cron.models.choices import text_choices
 from thx_cron.models.run import JobLog
-from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
+from thx_cron.schedule import InvalidSchedule, Kind, Schedule, parse_timezone
+from thx_cron.schedule_fields import SCHEDULE_FIELDS, place_of, schedule_from_fields
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
-# Which model field a schedule validation error belongs to.
-_SCHEDULE_FIELD = {
-    "cron": "cron",
-    "calendar": "day",
-    "year": "year",
-    "month": "month",
-    "day": "day",
-    "hour": "hour",
-    "minute": "minute",
-    "weekday": "weekday",
-    "every_seconds": "every_seconds",
-    "at": "run_at",
-    "timezone": "timezone",
-    "start_at": "start_at",
-    "end_at": "end_at",
-    "kind": "schedule_kind",
-}
 # The fields that belong to each schedule kind other than cron (for inferring the kind).
 _KIND_FIELDS = {
     "calendar": ("year", "month", "day", "hour", "minute", "weekday"),
@@ -45,21 +31,6 @@ _KIND_FIELDS = {
 }
 # Where "no future occurrence" is reported, by schedule kind.
 _NO_FUTURE_FIELD = {"once": "run_at", "calendar": "year", "cron": "cron", "interval": "end_at"}
-SCHEDULE_FIELDS = (
-    "schedule_kind",
-    "cron",
-    "year",
-    "month",
-    "day",
-    "hour",
-    "minute",
-    "weekday",
-    "every_seconds",
-    "run_at",
-    "timezone",
-    "start_at",
-    "end_at",
-)
 # Not part of the schedule, but a change to them changes the next run too.
 _ALSO_RESCHEDULE = ("enabled", "max_runs")
 
@@ -104,21 +75,22 @@ def _vendor(alias: str) -> str:
 
 
 class Job(models.Model):
-    class ScheduleKind(models.TextChoices):
-        CRON = "cron"
-        CALENDAR = "calendar"
-        INTERVAL = "interval"
-        ONCE = "once"
+    ScheduleKind = text_choices("ScheduleKind", Kind)
 
     class Overlap(models.TextChoices):
         ALLOW = "allow", "allow (runs may overlap)"
         SKIP = "skip", "skip (while a run is running)"
         QUEUE = "queue", "queue (wait for the running run)"
 
-    class Misfire(models.TextChoices):
-        RUN_ONCE = "run_once", "run once (one catch-up run)"
-        SKIP = "skip", "skip missed occurrences"
-        RUN_ALL = "run_all", "run all missed occurrences"
+    Misfire = text_choices(
+        "Misfire",
+        MisfirePolicy,
+        {
+            MisfirePolicy.RUN_ONCE: "run once (one catch-up run)",
+            MisfirePolicy.SKIP: "skip missed occurrences",
+            MisfirePolicy.RUN_ALL: "run all missed occurrences",
+        },
+    )
 
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, default="")
@@ -151,7 +123,7 @@ class Job(models.Model):
     kwargs = models.JSONField(default=dict, blank=True)
 
     schedule_kind = models.CharField(
-        "schedule", max_length=16, choices=ScheduleKind.choices, default=ScheduleKind.CRON
+        "schedule", max_length=16, choices=ScheduleKind.choices, default=Kind.CRON.value
     )
     cron = models.CharField("cron expression", max_length=200, blank=True, default="")
     year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -175,7 +147,7 @@ class Job(models.Model):
     timeout_seconds = models.PositiveIntegerField(null=True, blank=True)
     overlap_policy = models.CharField(max_length=8, choices=Overlap.choices, default=Overlap.SKIP)
     misfire_policy = models.CharField(
-        max_length=8, choices=Misfire.choices, default=Misfire.RUN_ONCE
+        max_length=8, choices=Misfire.choices, default=MisfirePolicy.RUN_ONCE.value
     )
     misfire_grace_seconds = models.PositiveIntegerField(null=True, blank=True)
     max_retries = models.PositiveSmallIntegerField(default=0)
@@ -240,7 +212,7 @@ class Job(models.Model):
 
     def infer_schedule_kind(self) -> None:
         """`Job(every_seconds=10)`: with no cron expression, the one kind whose fields are given."""
-        if self.schedule_kind != self.ScheduleKind.CRON or self.cron:
+        if self.schedule_kind != Kind.CRON or self.cron:
             return
         given = {
             kind
@@ -263,22 +235,8 @@ class Job(models.Model):
 
     @property
     def schedule(self) -> Schedule:
-        spec = ScheduleSpec(
-            kind=self.schedule_kind,
-            cron=self.cron,
-            year=self.year,
-            month=self.month,
-            day=self.day,
-            hour=self.hour,
-            minute=self.minute,
-            weekday=self.weekday,
-            every_seconds=self.every_seconds,
-            at=self.run_at,
-        )
-        start_at = self.start_at
-        if self.schedule_kind == self.ScheduleKind.INTERVAL and start_at is None:
-            start_at = self.created_at  # intervals are anchored at creation by default
-        return Schedule(spec=spec, timezone=self.timezone, start_at=start_at, end_at=self.end_at)
+        fields = {name: getattr(self, name) for name in SCHEDULE_FIELDS}
+        return schedule_from_fields(fields, created_at=self.created_at)
 
     def localise_run_at(self) -> None:
         """Store a naive `run_at` as the instant it means: wall time in the job's zone.
@@ -327,12 +285,12 @@ class Job(models.Model):
             self.schedule.validate()
         except InvalidSchedule as exc:
             message = exc.message
-            if self.schedule_kind == self.ScheduleKind.CRON and not self.cron:
+            if self.schedule_kind == Kind.CRON and not self.cron:
                 message += (
                     " (schedule_kind is 'cron'; for another kind give its field: every_seconds, "
                     "run_at, or the calendar fields, or set schedule_kind)"
                 )
-            errors.setdefault(_SCHEDULE_FIELD.get(exc.field, "schedule_kind"), []).append(message)
+            errors.setdefault(place_of(exc.field).field, []).append(message)
         if not errors.keys() & {"action", "args", "kwargs"}:
             try:
                 registry.validate_call(self.action, self.args, self.kwargs)
