@@ -28,7 +28,7 @@ MAX_TEMPLATE = 10_000
 MAX_TITLE = 1_000
 MAX_BODY = 10_000
 TRUNCATED = "… [truncated]"
-# Fields a template may use; the README lists them for users.
+# Fields a template may use; docs/notifications.md lists them for users.
 SAMPLE_CONTEXT: dict[str, Any] = {
     "event": "failed",
     "job": {"id": 1, "name": "nightly-report", "tags": ["reports"], "action": "reports.daily"},

@@ -1,7 +1,7 @@
 """Read and check cron expressions, and normalise them before croniter sees them.
 
 Pure logic over naive wall-clock times; mapping them to instants (and so DST) is the job of
-`thx_cron.schedule`. The grammar is specified in the README ("Cron expressions"): 5 fields
+`thx_cron.schedule`. The grammar is specified in docs/schedules.md ("Cron expressions"): 5 fields
 (minute hour day-of-month month day-of-week), an optional 6th for seconds and 7th for the year,
 `L`, `W`, `#`, names, and the aliases `@yearly @annually @monthly @weekly @daily @midnight
 @hourly`.

@@ -47,7 +47,7 @@ def _cluster_errors() -> list[Error]:
                 f"THX_CRON_CLUSTER is {cluster!r}, but Q_CLUSTER has no ALT_CLUSTERS entry "
                 "of that name.",
                 hint=f'Add Q_CLUSTER["ALT_CLUSTERS"][{cluster!r}] = {{"max_attempts": 1, '
-                '"ack_failures": True, "timeout": 86_460, "retry": 86_520} (see the README).',
+                '"ack_failures": True, "timeout": 86_460, "retry": 86_520} (see docs/embedding.md).',
                 id="thx_cron.E011",
             )
         ]

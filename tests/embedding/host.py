@@ -1,6 +1,6 @@
 """A brand-new host project, made with `startproject` and `startapp` in a temporary directory,
 with thx-cron installed from a wheel built from this checkout, configured with the snippets of
-the README's "Embedding" section (read from README.md, so that the two cannot drift apart)."""
+the embedding guide, docs/embedding.md (read from that file, so that the two cannot drift apart)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def readme_snippet(name: str) -> str:
-    """The code block marked `<!-- embedding: NAME -->` in the README."""
-    text = (ROOT / "README.md").read_text()
+    """The code block marked `<!-- embedding: NAME -->` in docs/embedding.md."""
+    text = (ROOT / "docs" / "embedding.md").read_text()
     found = re.search(rf"<!-- embedding: {re.escape(name)} -->\n```python\n(.*?)```", text, re.S)
-    assert found, f"README.md has no snippet marked 'embedding: {name}'"
+    assert found, f"docs/embedding.md has no snippet marked 'embedding: {name}'"
     return found.group(1)
 
 

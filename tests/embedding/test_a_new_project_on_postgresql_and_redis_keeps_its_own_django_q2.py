@@ -1,4 +1,4 @@
-"""The same kind of new project on PostgreSQL + Redis, as the README's "Embedding" section says:
+"""The same kind of new project on PostgreSQL + Redis, as the embedding guide (docs/embedding.md) says:
 thx-cron's runs go to its own django-q2 cluster while the host's own task runs on the host's
 cluster with the host's settings; an email-login user gets a token and is named by its email
 over GraphQL, served without ASGI_APPLICATION; `thx_cron_uninstall` leaves the host's qcluster
@@ -43,7 +43,7 @@ def fresh_database() -> str:
 
 
 def services_snippet() -> str:
-    """The README's PostgreSQL + Redis snippet, pointed at the test's servers."""
+    """The embedding guide's PostgreSQL + Redis snippet, pointed at the test's servers."""
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()  # the test's private Redis database
@@ -56,7 +56,7 @@ def services_snippet() -> str:
         ('"PORT": 5432', f'"PORT": {pg.port or 5432}'),
         ("redis://127.0.0.1:6379/0", REDIS_URL),
     ):
-        assert old in snippet, f"the README's postgres-redis snippet no longer has {old}"
+        assert old in snippet, f"the embedding guide's postgres-redis snippet no longer has {old}"
         snippet = snippet.replace(old, new)
     return snippet
 

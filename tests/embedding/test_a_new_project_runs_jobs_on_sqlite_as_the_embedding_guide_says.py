@@ -1,5 +1,5 @@
 """A brand-new project (startproject + startapp), with its own `notifications` app and an
-email-login user model, set up exactly as the README's "Embedding" section says, on the default
+email-login user model, set up exactly as the embedding guide (docs/embedding.md) says, on the default
 SQLite: jobs run under `thx_cron_worker` and under plain `qcluster`, both started from /, and
 the host's own django-q2 task works beside them with the host's own settings."""
 
