@@ -580,7 +580,13 @@ def main() -> None:
             for workload in workloads:
                 print(f"  round {round_no + 1}: {workload.title}", flush=True)
                 for name in order:
-                    run_one(ctx, SYSTEMS[name], workload, round_no, results[workload.name][name])
+                    result = results[workload.name][name]
+                    try:
+                        run_one(ctx, SYSTEMS[name], workload, round_no, result)
+                    except Exception as exc:  # noqa: BLE001  (one run lost, not the others)
+                        # Say so, and count nothing of that run (a server restarted, ...).
+                        result.problems.append(f"round {round_no + 1} failed: {exc!r}")
+                        print(f"    {SYSTEMS[name].title:<24} FAILED: {exc!r}", flush=True)
     except KeyboardInterrupt:
         raise SystemExit("peers: interrupted; every process stopped") from None
     finally:
