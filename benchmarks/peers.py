@@ -23,7 +23,7 @@ last occurrence due at or before it, for every system alike: a start later than 
 (2 s, or a minute) counts against the next occurrence, so it shows as one missing and one doubled.
 Rounds interleave the systems (a rotated order each round); the table pools all rounds.
 
-    .venv/bin/python benchmarks/peers.py                 # 3 rounds, ~45 min
+    .venv/bin/python benchmarks/peers.py                 # 3 rounds, ~1 h
     .venv/bin/python benchmarks/peers.py --quick         # 1 round, 50 / 20 jobs, 20 s
     .venv/bin/python benchmarks/peers.py --systems thx-pg,apscheduler-threads --rounds 2
 
