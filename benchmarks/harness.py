@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,31 +39,62 @@ def prepare(database_url: str | None = None, redis_url: str | None = None) -> Pa
 
 
 @contextmanager
-def process(*args: str, log: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    """Run `python -m thx_cron ARGS` in its own process group until the block ends."""
+def process(
+    *args: str, log: Path | None = None, env: Mapping[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `python -m thx_cron ARGS` in its own process group until the block ends.
+
+    `env` replaces this process's environment for the child (default: inherited).
+    """
+    with command([sys.executable, "-m", "thx_cron", *args], log=log, env=env) as proc:
+        yield proc
+
+
+@contextmanager
+def command(
+    argv: Sequence[str],
+    *,
+    log: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path = ROOT,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `argv` in its own process group; at the end (or on an error, or Ctrl-C) stop the
+    whole group: SIGTERM, then SIGKILL if it is still there after 15 s."""
     out = open(log, "wb") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "thx_cron", *args],
-        cwd=str(ROOT),
+        list(argv),
+        cwd=str(cwd),
         stdout=out,
         stderr=subprocess.STDOUT,
+        env=dict(env) if env is not None else None,
         start_new_session=True,
     )
     try:
         yield proc
     finally:
-        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                proc.wait(timeout=wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        stop_group(proc)
         if log:
             out.close()  # type: ignore[union-attr]
+
+
+def stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process group of `proc`, then SIGKILL what is left of it."""
+    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        if sig == signal.SIGTERM:
+            # The leader is gone; children it left behind in the group get the same end.
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        break
 
 
 def read_probe(path: Path) -> list[tuple[float, str]]:
