@@ -32,6 +32,9 @@ DEFAULTS: dict[str, Any] = {
     "DISPATCH_BATCH": 500,
     # A queued run not picked up by a worker after this long is enqueued again.
     "REQUEUE_SECONDS": 120.0,
+    # At most this many runs per django-q2 task, executed one after the other (see
+    # execution.Batch); 1 hands each run over on its own.
+    "RUN_BATCH": 8,
     # Misfire: default grace and the largest number of catch-up runs for `run_all`.
     "MISFIRE_GRACE_SECONDS": 60,
     "RUN_ALL_LIMIT": 100,
@@ -124,6 +127,10 @@ class _Settings:
     @property
     def DISPATCH_BATCH(self) -> int:  # noqa: N802
         return int(self.__getattr__("DISPATCH_BATCH"))
+
+    @property
+    def RUN_BATCH(self) -> int:  # noqa: N802
+        return int(self.__getattr__("RUN_BATCH"))
 
     @property
     def REQUEUE_SECONDS(self) -> float:  # noqa: N802

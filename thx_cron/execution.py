@@ -1,4 +1,5 @@
-"""The runner: execute one run of a job with output capture, a heartbeat and a timeout."""
+"""The runner: execute runs of jobs with output capture, a heartbeat and a timeout, several
+runs handed over together one after the other (see Batch)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from typing import TextIO
+from functools import partial
+from typing import TextIO, TypeVar
 
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 
 from thx_cron import lifecycle, run_log, statements
 from thx_cron.capture import capture
@@ -19,6 +21,7 @@ from thx_cron.models import Job, JobLog
 from thx_cron.registry import ActionNotRegistered, registry
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Tries to record an outcome over about 30 s, so a database restart does not lose it.
 RECORD_ATTEMPTS = 7
@@ -60,13 +63,86 @@ JOB_FIELDS = (
 )
 
 
-def execute(run_id: int) -> str:
-    """The django-q2 task: run `run_id` if it is still queued; return its final status."""
+def execute(*run_ids: int) -> str:
+    """The django-q2 task: run each of `run_ids` that is still queued, one after the other;
+    return the final status of the last (one task may carry several runs, see dispatch)."""
     task_id = _current_task.pop("id", "")
-    run = statements.load_run(run_id, RUN_FIELDS, JOB_FIELDS)
-    if run is None:
+    runs = statements.load_runs(run_ids, RUN_FIELDS, JOB_FIELDS)
+    if not runs:
         return "missing"
-    return execute_run(run, task_id=task_id).status
+    return Batch(runs, task_id=task_id).run()[-1].status
+
+
+class Batch:
+    """Runs handed over together, executed one after the other with one commit between two.
+
+    Each run's start is committed before its action is called (so that a worker killed while
+    it runs leaves a `running` run that recovery ends `lost`), and each run's outcome is
+    committed in the transaction that starts the next run: a batch of n short runs costs n + 1
+    commits. If a run takes longer than a heartbeat step, the runs still waiting behind it are
+    handed back to the dispatcher (their `enqueued_at` cleared) instead of waiting for it.
+    """
+
+    def __init__(self, runs: list[JobLog], *, task_id: str = "") -> None:
+        self.runs = runs
+        self.task_id = task_id
+        self._released = False
+
+    def run(self) -> list[JobLog]:
+        ended: list[JobLog] = []
+        pending: Callable[[], JobLog] | None = None  # the previous run's outcome, not yet written
+        for index, run in enumerate(self.runs):
+            if self._released:
+                break
+            # _record repeats the write only when its transaction failed and rolled back.
+            start = partial(lifecycle.start, run.job, run, task_id=self.task_id)
+            finished, started = _record(_chained(pending, start))
+            pending = None
+            if finished is not None:
+                ended.append(finished)
+                run_log.finished(finished.job, finished)
+            if started is None or started.status != JobLog.Status.RUNNING:
+                if started is not None:
+                    run_log.finished(run.job, started)  # skipped by the overlap policy
+                    ended.append(started)
+                continue
+            run_log.started(run.job, started)
+            rest = [later.pk for later in self.runs[index + 1 :]]
+            pending = _execute(started.job, started, None, True, release=self._release(rest))
+        if pending is not None:
+            finished = _record(pending)
+            ended.append(finished)
+            run_log.finished(finished.job, finished)
+        return ended or [JobLog.objects.get(pk=self.runs[-1].pk)]
+
+    def _release(self, rest: list[int]) -> Callable[[], None] | None:
+        if not rest:
+            return None
+
+        def release() -> None:
+            self._released = True
+            dispatch_release(rest)
+
+        return release
+
+
+def dispatch_release(run_ids: list[int]) -> None:
+    """Hand queued runs back to the dispatcher, which enqueues them again at its next tick."""
+    JobLog.objects.filter(pk__in=run_ids, status=JobLog.Status.QUEUED).update(enqueued_at=None)
+
+
+def _chained(
+    pending: Callable[[], JobLog] | None, start: Callable[[], JobLog | None]
+) -> Callable[[], tuple[JobLog | None, JobLog | None]]:
+    """Write the previous run's outcome (if any) and start the next one in one transaction."""
+
+    def write() -> tuple[JobLog | None, JobLog | None]:
+        if pending is None:
+            return None, start()
+        with transaction.atomic(using=statements.alias()):
+            return pending(), start()
+
+    return write
 
 
 def execute_run(
@@ -90,16 +166,25 @@ def execute_run(
         return started or JobLog.objects.get(pk=run.pk)
     run = started
     run_log.started(job, run)
-    ended = _execute(job, run, echo, retry)
+    ended = _record(_execute(job, run, echo, retry))
     run_log.finished(job, ended)
     return ended
 
 
-def _execute(job: Job, run: JobLog, echo: TextIO | None, retry: bool) -> JobLog:
+def _execute(
+    job: Job,
+    run: JobLog,
+    echo: TextIO | None,
+    retry: bool,
+    release: Callable[[], None] | None = None,
+) -> Callable[[], JobLog]:
+    """Call the action of the started `run`; return the write of its outcome, for the caller to
+    commit (alone, or with the next run's start)."""
     try:
         action = registry.get(job.action)
     except ActionNotRegistered as exc:
-        return lifecycle.error(job, run, exc, retry=False)  # a retry could only fail again
+        missing = exc
+        return lambda: lifecycle.error(job, run, missing, retry=False)  # a retry would fail too
     limit = thx_settings.OUTPUT_LIMIT
     timeout = job.effective_timeout
     outcome: object = None
@@ -108,7 +193,9 @@ def _execute(job: Job, run: JobLog, echo: TextIO | None, retry: bool) -> JobLog:
     with capture(limit, echo) as buffer:
         try:
             with Interrupter(timeout) as interrupter:
-                with Heartbeat(run, buffer, interrupter, thx_settings.HEARTBEAT_SECONDS):
+                with Heartbeat(
+                    run, buffer, interrupter, thx_settings.HEARTBEAT_SECONDS, on_long=release
+                ):
                     result = action.func(*job.args, **job.kwargs)
         except RunTimedOut as exc:
             failure, status = exc, JobLog.Status.TIMED_OUT
@@ -120,17 +207,15 @@ def _execute(job: Job, run: JobLog, echo: TextIO | None, retry: bool) -> JobLog:
             outcome = result
     output = buffer.getvalue()
     if failure is None:
-        return _record(lambda: lifecycle.complete(job, run, outcome, output=output))
+        return lambda: lifecycle.complete(job, run, outcome, output=output)
     # A failure may carry what the action found out (run_program: the exit code).
     partial = getattr(failure, "result", None)
-    return _record(
-        lambda: lifecycle.error(
-            job, run, failure, status=status, output=output, retry=retry, result=partial
-        )
+    return lambda: lifecycle.error(
+        job, run, failure, status=status, output=output, retry=retry, result=partial
     )
 
 
-def _record(write: Callable[[], JobLog], attempts: int = RECORD_ATTEMPTS) -> JobLog:
+def _record(write: Callable[[], T], attempts: int = RECORD_ATTEMPTS) -> T:
     """Write a run's outcome, waiting out a database restart rather than losing the outcome."""
     for attempt in range(1, attempts + 1):
         try:
