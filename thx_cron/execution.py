@@ -73,47 +73,96 @@ def execute(*run_ids: int) -> str:
     return Batch(runs, task_id=task_id).run()[-1].status
 
 
-class Batch:
-    """Runs handed over together, executed one after the other with one commit between two.
+# Outcomes of short runs are committed together once the oldest of them waited this long.
+GROUP_SECONDS = 0.005
+# A claimed run that begins later than this after its claim first moves its start to now.
+RESTART_AFTER = 0.05
 
-    Each run's start is committed before its action is called (so that a worker killed while
-    it runs leaves a `running` run that recovery ends `lost`), and each run's outcome is
-    committed in the transaction that starts the next run: a batch of n short runs costs n + 1
-    commits. If a run takes longer than a heartbeat step, the runs still waiting behind it are
-    handed back to the dispatcher (their `enqueued_at` cleared) instead of waiting for it.
+
+class Batch:
+    """Runs handed over in one task, executed one after the other with few commits.
+
+    The runs that may start together (lifecycle.claims_together) are claimed in one transaction
+    before the first action is called; each is `running` from then on, so a worker killed in
+    the middle of the batch leaves runs that recovery ends `lost`. A run that begins more than
+    RESTART_AFTER after the claim first moves its start to now; the heartbeat of the executing
+    run renews the lease of the claimed runs waiting behind it.
+
+    Outcomes are committed together, once the oldest waited GROUP_SECONDS or at the end: a batch
+    of short runs costs two commits. An outcome not yet committed when the worker dies is lost
+    with it, and recovery ends that run `lost` as it would a run killed while executing.
+
+    Runs that must be started one by one (overlap policies, per-owner limits) are started in
+    turn, with the outcomes before them. If a run takes longer than a heartbeat step, those of
+    them still waiting are handed back to the dispatcher instead of waiting for it.
     """
 
     def __init__(self, runs: list[JobLog], *, task_id: str = "") -> None:
         self.runs = runs
         self.task_id = task_id
         self._released = False
+        self._pending: list[Callable[[], JobLog]] = []
+        self._pending_since = 0.0
+        self.ended: list[JobLog] = []
 
     def run(self) -> list[JobLog]:
-        ended: list[JobLog] = []
-        pending: Callable[[], JobLog] | None = None  # the previous run's outcome, not yet written
+        together = [run for run in self.runs if lifecycle.claims_together(run.job)]
+        claimed: dict[int, JobLog] = {}
+        claimed_at = 0.0
+        if len(together) > 1:
+            starting = partial(lifecycle.start_many, together, task_id=self.task_id)
+            claimed = {run.pk: run for run in _record(starting)}
+            claimed_at = time.monotonic()
         for index, run in enumerate(self.runs):
-            if self._released:
-                break
-            # _record repeats the write only when its transaction failed and rolled back.
-            start = partial(lifecycle.start, run.job, run, task_id=self.task_id)
-            finished, started = _record(_chained(pending, start))
-            pending = None
-            if finished is not None:
-                ended.append(finished)
-                run_log.finished(finished.job, finished)
-            if started is None or started.status != JobLog.Status.RUNNING:
-                if started is not None:
-                    run_log.finished(run.job, started)  # skipped by the overlap policy
-                    ended.append(started)
+            later = self.runs[index + 1 :]
+            if run.pk in claimed:
+                if time.monotonic() - claimed_at > RESTART_AFTER:
+                    if not _record(self._with_pending(partial(lifecycle.restart, run))):
+                        continue  # ended meanwhile (recovered, or cancelled)
+                started = run
+            elif len(together) > 1 and run in together:
+                continue  # not queued any more when the batch was claimed
+            elif self._released:
                 continue
+            else:
+                start = partial(lifecycle.start, run.job, run, task_id=self.task_id)
+                alone = _record(self._with_pending(start))
+                if alone is None or alone.status != JobLog.Status.RUNNING:
+                    if alone is not None:
+                        run_log.finished(run.job, alone)  # skipped by the overlap policy
+                        self.ended.append(alone)
+                    continue
+                started = alone
             run_log.started(run.job, started)
-            rest = [later.pk for later in self.runs[index + 1 :]]
-            pending = _execute(started.job, started, None, True, release=self._release(rest))
-        if pending is not None:
-            finished = _record(pending)
-            ended.append(finished)
-            run_log.finished(finished.job, finished)
-        return ended or [JobLog.objects.get(pk=self.runs[-1].pk)]
+            waiting = [other.pk for other in later if other.pk in claimed]
+            rest = [other.pk for other in later if other.pk not in claimed]
+            outcome = _execute(
+                started.job, started, None, True, release=self._release(rest), waiting=waiting
+            )
+            if not self._pending:
+                self._pending_since = time.monotonic()
+            self._pending.append(outcome)
+            if not later or time.monotonic() - self._pending_since > GROUP_SECONDS:
+                _record(self._with_pending(lambda: None))
+        _record(self._with_pending(lambda: None))
+        return self.ended or [JobLog.objects.get(pk=self.runs[-1].pk)]
+
+    def _with_pending(self, write: Callable[[], T]) -> Callable[[], T]:
+        """`write`, preceded in its transaction by the outcomes not committed yet."""
+
+        def both() -> T:
+            if not self._pending:
+                return write()
+            with transaction.atomic(using=statements.alias()):
+                finished = [outcome() for outcome in self._pending]
+                result = write()
+            self._pending = []
+            for run in finished:
+                self.ended.append(run)
+                run_log.finished(run.job, run)
+            return result
+
+        return both
 
     def _release(self, rest: list[int]) -> Callable[[], None] | None:
         if not rest:
@@ -129,20 +178,6 @@ class Batch:
 def dispatch_release(run_ids: list[int]) -> None:
     """Hand queued runs back to the dispatcher, which enqueues them again at its next tick."""
     JobLog.objects.filter(pk__in=run_ids, status=JobLog.Status.QUEUED).update(enqueued_at=None)
-
-
-def _chained(
-    pending: Callable[[], JobLog] | None, start: Callable[[], JobLog | None]
-) -> Callable[[], tuple[JobLog | None, JobLog | None]]:
-    """Write the previous run's outcome (if any) and start the next one in one transaction."""
-
-    def write() -> tuple[JobLog | None, JobLog | None]:
-        if pending is None:
-            return None, start()
-        with transaction.atomic(using=statements.alias()):
-            return pending(), start()
-
-    return write
 
 
 def execute_run(
@@ -177,6 +212,7 @@ def _execute(
     echo: TextIO | None,
     retry: bool,
     release: Callable[[], None] | None = None,
+    waiting: list[int] | None = None,
 ) -> Callable[[], JobLog]:
     """Call the action of the started `run`; return the write of its outcome, for the caller to
     commit (alone, or with the next run's start)."""
@@ -194,7 +230,12 @@ def _execute(
         try:
             with Interrupter(timeout) as interrupter:
                 with Heartbeat(
-                    run, buffer, interrupter, thx_settings.HEARTBEAT_SECONDS, on_long=release
+                    run,
+                    buffer,
+                    interrupter,
+                    thx_settings.HEARTBEAT_SECONDS,
+                    on_long=release,
+                    waiting=waiting,
                 ):
                     result = action.func(*job.args, **job.kwargs)
         except RunTimedOut as exc:

@@ -37,8 +37,11 @@ class Heartbeat:
         every: float,
         *,
         on_long: Callable[[], None] | None = None,
+        waiting: list[int] | None = None,
     ) -> None:
         self.run = run
+        # Claimed runs waiting behind this one in its batch: their lease is renewed with its own.
+        self.waiting = waiting or []
         # Called once, at the first step, if the run lasts that long (see execution.Batch).
         self.on_long = on_long
         self.buffer = buffer
@@ -91,6 +94,10 @@ class Heartbeat:
         with transaction.atomic():
             alive = JobLog.objects.filter(pk=self.run.pk, status=JobLog.Status.RUNNING)
             updated = alive.update(**changes)
+            if self.waiting:
+                JobLog.objects.filter(pk__in=self.waiting, status=JobLog.Status.RUNNING).update(
+                    heartbeat_at=now
+                )
             if updated and chunk:
                 events.record(self.run, JobEvent.Kind.OUTPUT, {"appended": chunk})
         self._published = written

@@ -149,6 +149,73 @@ def start(
     return run
 
 
+def claims_together(job: Job) -> bool:
+    """Whether a run of `job` may be started together with others (execution.Batch): only
+    where overlap is allowed and no per-owner limit applies, so that the claim alone decides."""
+    return job.overlap_policy == Job.Overlap.ALLOW and not (
+        fair_use.limit() and job.owner_id is not None
+    )
+
+
+def start_many(
+    runs: list[JobLog], *, worker: str = "", task_id: str = "", now: datetime | None = None
+) -> list[JobLog]:
+    """Mark the queued ones among `runs` running in one transaction (one statement for the
+    runs, one for their events); return those this call claimed, in order.
+
+    They are executed one after the other: each deadline also counts the timeouts of the runs
+    before it, so that a run waiting its turn behind a long one is not declared timed out.
+    """
+    now = now or timezone.now()
+    worker = worker or worker_name()
+    host, _, pid = worker.partition(":")
+    values: dict[str, Any] = {
+        "status": Status.RUNNING,
+        "started_at": now,
+        "heartbeat_at": now,
+        "worker": worker,
+        "host": host,
+        "pid": int(pid) if pid.isdigit() else None,
+    }
+    if task_id:
+        values["task_id"] = task_id
+    deadlines: dict[int, datetime] = {}
+    waited = 0
+    for run in runs:
+        waited += run.job.effective_timeout
+        deadlines[run.pk] = now + timedelta(seconds=waited)
+    with transaction.atomic(using=statements.alias(), savepoint=False):
+        claimed = set(statements.claim_runs(values, deadlines))
+        started = [run for run in runs if run.pk in claimed]
+        for run in started:
+            for name, value in values.items():
+                setattr(run, name, value)
+            run.deadline_at = deadlines[run.pk]
+        events.record_many(
+            events.for_job(
+                run.job, JobEvent.Kind.STARTED, run, {"worker": worker, "attempt": run.attempt}
+            )
+            for run in started
+        )
+    return started
+
+
+def restart(run: JobLog, *, now: datetime | None = None) -> bool:
+    """Move the start of a claimed `run` that waited its turn to now (its heartbeat and deadline
+    with it); say if it is still running."""
+    now = now or timezone.now()
+    changes = {
+        "started_at": now,
+        "heartbeat_at": now,
+        "deadline_at": now + timedelta(seconds=run.job.effective_timeout),
+    }
+    if not statements.update_run(run.pk, changes, statuses=[Status.RUNNING]):
+        return False
+    for name, value in changes.items():
+        setattr(run, name, value)
+    return True
+
+
 # Returned by _wait_or_skip when the run may start.
 _GO: Any = object()
 

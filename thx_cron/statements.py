@@ -128,6 +128,46 @@ def update_job_summary(
 
 
 @cache
+def _claim_sql(names: tuple[str, ...], count: int, returning: bool, _: str) -> str:
+    run_id, deadline = _column(JobLog, "id"), _column(JobLog, "deadline_at")
+    sets = [f"{_column(JobLog, name)} = %s" for name in names]
+    sets.append(f"{deadline} = CASE {run_id} {'WHEN %s THEN %s ' * count}END")
+    sql = (
+        f"UPDATE {_table(JobLog)} SET {', '.join(sets)} "
+        f"WHERE {run_id} IN ({', '.join(['%s'] * count)}) AND {_column(JobLog, 'status')} = %s"
+    )
+    return f"{sql} RETURNING {run_id}" if returning else sql
+
+
+def _can_return_from_update() -> bool:
+    if _db().vendor == "postgresql":
+        return True
+    if _db().vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.sqlite_version_info >= (3, 35)
+    return False
+
+
+def claim_runs(values: dict[str, Any], deadlines: dict[int, datetime]) -> list[int]:
+    """Set `values` and each run's own deadline on the queued runs among `deadlines`' keys, in
+    one statement; return the ids of the runs it claimed."""
+    returning = _can_return_from_update()
+    sql = _claim_sql(tuple(values), len(deadlines), returning, _db().vendor)
+    params = [_prep(JobLog, name, value) for name, value in values.items()]
+    for run_id, deadline in deadlines.items():
+        params += [run_id, _prep(JobLog, "deadline_at", deadline)]
+    params += [*deadlines, "queued"]
+    with _cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            return [row[0] for row in cursor.fetchall()]
+    # Without RETURNING: the runs now carry this claim's values (its worker and start instant).
+    found = JobLog.objects.using(alias()).filter(pk__in=list(deadlines), **values)
+    return list(found.values_list("pk", flat=True))
+
+
+@cache
 def _lock_job_sql(names: tuple[str, ...], for_update: bool, _: str) -> str:
     columns = ", ".join(_column(Job, name) for name in names)
     sql = f"SELECT {columns} FROM {_table(Job)} WHERE {_column(Job, 'id')} = %s"

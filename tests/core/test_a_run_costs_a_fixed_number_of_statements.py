@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,11 +16,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def statements_of(*runs: JobLog, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], int]:
     """The statements of one task executing `runs` as "VERB table" (transaction control and the
-    cached check whether any notification rule exists are left out), and its commits."""
+    cached check whether any notification rule exists are left out), and its commits: those
+    ending a transaction, and each write made outside one (autocommit)."""
     commits = []
     commit = connection.commit
     monkeypatch.setattr(connection, "commit", lambda: (commits.append(1), commit())[1])
-    with CaptureQueriesContext(connection) as captured:
+
+    def autocommit(execute, sql, params, many, context):
+        if not connection.in_atomic_block and sql.split()[0].upper() in ("UPDATE", "INSERT"):
+            commits.append(1)
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(autocommit):
         assert execution.execute(*(run.pk for run in runs)) == JobLog.Status.SUCCEEDED
     made = []
     for query in captured.captured_queries:
@@ -61,22 +70,56 @@ def test_a_run_of_a_job_that_allows_overlap_costs_six_statements_and_two_commits
     assert kinds == ["queued", "started", "succeeded"]
 
 
-def test_a_task_of_several_runs_commits_each_outcome_with_the_next_start(make_job, monkeypatch):
+def test_a_task_of_several_runs_claims_them_together_and_commits_their_outcomes_together(
+    make_job, monkeypatch
+):
+    # However slow the machine: outcomes wait for the end of the task, no run re-stamps its start.
+    monkeypatch.setattr(execution, "GROUP_SECONDS", 60.0)
+    monkeypatch.setattr(execution, "RESTART_AFTER", 60.0)
     jobs = [make_job(name=f"batch-{n}", overlap_policy=Job.Overlap.ALLOW) for n in range(4)]
     runs = [lifecycle.create_run(job, enqueued=True) for job in jobs]
     made, commits = statements_of(*runs, monkeypatch=monkeypatch)
-    # One read for all four; five statements a run; one commit a run and one for the task.
-    assert made == ["SELECT joblog", *START, *(COMPLETE + START) * 3, *COMPLETE]
-    assert commits == 5
+    # One read and one claim for all four, with one INSERT of their events; then each outcome.
+    assert made == ["SELECT joblog", "UPDATE joblog", "INSERT jobevent", *COMPLETE * 4]
+    assert commits == 2  # the claim before the first action is called, then the outcomes
     for run in runs:
         run.refresh_from_db()
-        assert (run.status, run.task_id) == ("succeeded", "")
+        assert run.status == "succeeded"
         kinds = list(JobEvent.objects.filter(run=run).values_list("kind", flat=True))
         assert kinds == ["queued", "started", "succeeded"]
     assert [job.runs.get().pk for job in jobs] == [run.pk for run in runs]
     assert set(Job.objects.values_list("run_count", "success_count", "last_status")) == {
         (1, 1, "succeeded")
     }
+
+
+def test_an_outcome_waits_at_most_the_grouping_bound(make_job, monkeypatch):
+    monkeypatch.setattr(execution, "GROUP_SECONDS", 0.0)  # commit each outcome at once
+    monkeypatch.setattr(execution, "RESTART_AFTER", 60.0)
+    jobs = [make_job(name=f"batch-{n}", overlap_policy=Job.Overlap.ALLOW) for n in range(3)]
+    runs = [lifecycle.create_run(job, enqueued=True) for job in jobs]
+    made, commits = statements_of(*runs, monkeypatch=monkeypatch)
+    assert made == ["SELECT joblog", "UPDATE joblog", "INSERT jobevent", *COMPLETE * 3]
+    assert commits == 4
+
+
+def test_a_claimed_run_that_waited_its_turn_moves_its_start_to_when_it_begins(
+    make_job, monkeypatch
+):
+    monkeypatch.setattr(execution, "GROUP_SECONDS", 60.0)
+    monkeypatch.setattr(execution, "RESTART_AFTER", 0.0)
+    jobs = [make_job(name=f"batch-{n}", overlap_policy=Job.Overlap.ALLOW) for n in range(2)]
+    runs = [lifecycle.create_run(job, enqueued=True) for job in jobs]
+    claim = ["SELECT joblog", "UPDATE joblog", "INSERT jobevent"]
+    made, commits = statements_of(*runs, monkeypatch=monkeypatch)
+    restart = ["UPDATE joblog"]
+    # The second restart goes with the first outcome.
+    assert made == [*claim, *restart, *COMPLETE, *restart, *COMPLETE]
+    assert commits == 4
+    first, second = (JobLog.objects.get(pk=run.pk) for run in runs)
+    assert first.started_at < second.started_at  # each its own start, not the claim's
+    assert second.deadline_at == second.started_at + timedelta(seconds=jobs[1].effective_timeout)
+    assert JobEvent.objects.filter(run__in=runs, kind="started").count() == 2
 
 
 def test_a_job_that_must_not_overlap_first_locks_and_looks_for_a_running_run(make_job, monkeypatch):
