@@ -43,6 +43,15 @@ def thx_cron_side(jobs: int, data_dir: Path) -> list[float]:
     with process("worker", log=data_dir / "thx-worker.log"):
         wait_until(lambda: finished.count() >= jobs, timeout=(due - _now()).total_seconds() + 120)
     Job.objects.update(enabled=False)
+    # The action's own call, as the probe wrote it (a run's recorded start may precede it by
+    # at most execution.RESTART_AFTER when runs are claimed together).
+    called = [
+        stamp - due.timestamp()
+        for stamp, label in read_probe(data_dir / "probe.log")
+        if label.startswith("thx-")
+    ]
+    if called:
+        print(f"  thx-cron, at the action's call: {summary(called)}")
     return [
         (run.started_at - run.scheduled_for).total_seconds()
         for run in JobLog.objects.filter(scheduled_for=due).exclude(started_at=None)

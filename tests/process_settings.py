@@ -11,6 +11,7 @@ from thx_cron.standalone.settings import INSTALLED_APPS, Q_CLUSTER
 INSTALLED_APPS = [*INSTALLED_APPS, "tests"]
 THX_CRON_HEARTBEAT_SECONDS = float(os.environ.get("THX_CRON_HEARTBEAT_SECONDS", "0.2"))
 THX_CRON_LEASE_SECONDS = float(os.environ.get("THX_CRON_LEASE_SECONDS", "2"))
+THX_CRON_REQUEUE_SECONDS = float(os.environ.get("THX_CRON_REQUEUE_SECONDS", "120"))
 THX_CRON_ALLOWED_COMMANDS = ["check"]
 Q_CLUSTER = {**Q_CLUSTER, "workers": int(os.environ.get("THX_CRON_WORKERS", "2"))}
 # The suite's receivers listen on loopback; a test that needs the default policy sets the variable.

@@ -23,6 +23,7 @@ MINIMUMS: tuple[tuple[Setting[int] | Setting[float], float], ...] = (
     (S.LEASE_SECONDS, 1),
     (S.DISPATCH_INTERVAL, 0.01),
     (S.DISPATCH_BATCH, 1),
+    (S.RUN_BATCH, 1),
     (S.REQUEUE_SECONDS, 1),
     (S.MISFIRE_GRACE_SECONDS, 0),
     (S.RUN_ALL_LIMIT, 1),

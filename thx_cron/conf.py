@@ -177,6 +177,9 @@ class ThxCronSettings(AppSettings):
     LEASE_SECONDS = number(30.0, "A running run silent this many seconds ends lost.")
     DISPATCH_INTERVAL = number(0.5, "The longest the dispatcher sleeps between ticks, in seconds.")
     DISPATCH_BATCH = whole(500, "How many due jobs one dispatcher tick claims.")
+    RUN_BATCH = whole(
+        8, "At most this many runs per django-q2 task, executed in turn; 1: each on its own."
+    )
     REQUEUE_SECONDS = number(
         120.0, "A queued run no worker picked up after this many seconds is enqueued again."
     )

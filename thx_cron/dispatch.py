@@ -211,41 +211,59 @@ def enqueue_ready(now: datetime) -> int:
 
 
 def _enqueue_all(runs: list[JobLog]) -> None:
-    """Enqueue a batch; on a broker error the whole batch is left for the next tick."""
+    """Enqueue a batch, several runs per task; on a broker error the whole batch is left for the
+    next tick."""
     if not runs:
         return
     try:
         # One transaction: with the ORM broker the workers then see the whole batch at once,
         # instead of competing with one commit per task for SQLite's write lock.
         with transaction.atomic():
-            for run in runs:
-                _send(run)
+            for chunk in _chunks(runs, thx_settings.RUN_BATCH):
+                _send(chunk)
     except Exception:
         logger.exception("Could not enqueue %d run(s); they will be enqueued again", len(runs))
         _release([run.pk for run in runs])
 
 
+def _chunks(runs: list[JobLog], size: int) -> list[list[JobLog]]:
+    """Split `runs` into tasks of at most `size` runs, the first ones smaller, so that workers
+    start the first runs of a burst at once (a worker takes one task at a time)."""
+    size = max(1, size)
+    chunks, start, step = [], 0, 1
+    while start < len(runs):
+        chunks.append(runs[start : start + step])
+        start += step
+        step = min(size, step * 2)
+    return chunks
+
+
 def enqueue(run: JobLog) -> str | None:
     """Hand `run` to django-q2; on a broker error leave it for the next tick."""
     try:
-        return _send(run)
+        return _send([run])
     except Exception:
         logger.exception("Could not enqueue run %s; it will be enqueued again", run.pk)
         _release([run.pk])
         return None
 
 
-def _send(run: JobLog) -> str:
+def _send(runs: list[JobLog]) -> str:
+    """Enqueue one django-q2 task that executes `runs` one after the other."""
     from django_q.tasks import async_task
 
     cluster = thx_settings.CLUSTER
+    # A batch hands its waiting runs back once one of them runs long (execution.Batch), so the
+    # task lasts at most about its longest run.
+    timeout = max(run.job.effective_timeout for run in runs) + Q2_TIMEOUT_MARGIN + 2 * len(runs)
+    ids = [run.pk for run in runs]
     # The worker records the task id when it starts the run (see execution.remember_task).
     return str(
         async_task(
             RUN_TASK,
-            run.pk,
-            task_name=f"thx_cron run {run.pk}",
-            timeout=run.job.effective_timeout + Q2_TIMEOUT_MARGIN,
+            *ids,
+            task_name=f"thx_cron run {ids[0]}" + (f" (+{len(ids) - 1})" if len(ids) > 1 else ""),
+            timeout=timeout,
             ack_failure=True,
             broker=brokers.broker(cluster),
             **({"cluster": cluster} if cluster else {}),

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 from asgiref.sync import sync_to_async
 
-from thx_cron.events import WAKE_GROUP, WAKE_MESSAGE_TYPE
 from thx_cron.models import JobEvent
+from thx_cron.wakeups import WAKE_GROUP, WAKE_MESSAGE_TYPE
 
 logger = logging.getLogger(__name__)
 

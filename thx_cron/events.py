@@ -1,28 +1,18 @@
-"""Writing the job-event outbox, and waking its readers once the writes commit."""
+"""The job-event outbox writer: events written in the run's own transaction, announced once it
+commits (see thx_cron.wakeups for the wake-up of subscription readers)."""
 
 from __future__ import annotations
 
-import logging
-import queue
-import threading
-import time
 from collections.abc import Iterable
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from django.db import connection, transaction
 from django.utils import timezone
 
 from thx_cron import statements
 from thx_cron.models import Job, JobEvent, JobLog
-from thx_cron.per_process import PerProcess
 from thx_cron.signals import job_event
-
-logger = logging.getLogger(__name__)
-
-# The channel-layer group that every subscription reader of this deployment listens on.
-WAKE_GROUP = "thx_cron.events"
-WAKE_MESSAGE_TYPE = "thx_cron.events.new"
+from thx_cron.wakeups import wake_readers
 
 
 def record(run: JobLog, kind: str, data: dict[str, Any] | None = None) -> JobEvent:
@@ -59,75 +49,3 @@ def _publish(events: list[JobEvent]) -> None:
     for event in events:
         job_event.send(sender=JobEvent, event=event)
     wake_readers(events[-1].pk)
-
-
-def _nobody_listens_here(layer: object) -> bool:
-    """A process-local layer with no reader in this process (a worker) has no one to wake."""
-    from channels.layers import InMemoryChannelLayer
-
-    return isinstance(layer, InMemoryChannelLayer) and not layer.groups.get(WAKE_GROUP)
-
-
-def wake_readers(last_event_id: int) -> None:
-    """Tell subscription readers in every process that events up to `last_event_id` exist."""
-    from channels.layers import InMemoryChannelLayer, get_channel_layer
-
-    layer = get_channel_layer()
-    if layer is None or _nobody_listens_here(layer):
-        return
-    if isinstance(layer, InMemoryChannelLayer):
-        # Its queues belong to the readers' event loop, which async_to_sync reaches from here.
-        _send_wake(layer, last_event_id)
-    else:
-        _waker.get().wake(last_event_id)
-
-
-def _send_wake(layer: Any, last_event_id: int) -> None:
-    try:
-        async_to_sync(layer.group_send)(
-            WAKE_GROUP, {"type": WAKE_MESSAGE_TYPE, "last_event_id": last_event_id}
-        )
-    except Exception:  # the outbox is the truth and readers also poll: a lost wake-up is only late
-        logger.warning("Could not wake event readers", exc_info=True)
-
-
-class _Waker:
-    """Send wake-ups from one background thread with its own event loop.
-
-    A run commits several events; sending each through a fresh event loop (async_to_sync) and
-    a new Redis connection would cost milliseconds per commit on the run's own path. The thread
-    coalesces wake-ups that arrive while it is sending or pausing after a send, since one
-    wake-up covers all earlier ids: a busy worker sends at most one per PAUSE.
-    """
-
-    PAUSE = 0.01
-
-    def __init__(self) -> None:
-        self._pending: queue.SimpleQueue[int] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="thx-cron-waker", daemon=True)
-        self._thread.start()
-
-    def wake(self, last_event_id: int) -> None:
-        self._pending.put(last_event_id)
-
-    def _run(self) -> None:
-        import asyncio
-
-        from channels.layers import get_channel_layer
-
-        loop = asyncio.new_event_loop()
-        layer = get_channel_layer()
-        while True:
-            last = self._pending.get()
-            while not self._pending.empty():
-                last = max(last, self._pending.get())
-            try:
-                loop.run_until_complete(
-                    layer.group_send(WAKE_GROUP, {"type": WAKE_MESSAGE_TYPE, "last_event_id": last})
-                )
-            except Exception:  # as above: readers poll too, so a lost wake-up is only late
-                logger.warning("Could not wake event readers", exc_info=True)
-            time.sleep(self.PAUSE)
-
-
-_waker = PerProcess(_Waker)

@@ -1,4 +1,5 @@
-"""The runner: execute one run of a job with output capture, a heartbeat and a timeout."""
+"""The runner: execute runs of jobs with output capture, a heartbeat and a timeout, several
+runs handed over together one after the other (see Batch)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from typing import TextIO
+from functools import partial
+from typing import TextIO, TypeVar
 
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 
 from thx_cron import lifecycle, run_log, statements
 from thx_cron.capture import capture
@@ -19,6 +21,7 @@ from thx_cron.models import Job, JobLog
 from thx_cron.registry import ActionNotRegistered, registry
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Tries to record an outcome over about 30 s, so a database restart does not lose it.
 RECORD_ATTEMPTS = 7
@@ -60,13 +63,121 @@ JOB_FIELDS = (
 )
 
 
-def execute(run_id: int) -> str:
-    """The django-q2 task: run `run_id` if it is still queued; return its final status."""
+def execute(*run_ids: int) -> str:
+    """The django-q2 task: run each of `run_ids` that is still queued, one after the other;
+    return the final status of the last (one task may carry several runs, see dispatch)."""
     task_id = _current_task.pop("id", "")
-    run = statements.load_run(run_id, RUN_FIELDS, JOB_FIELDS)
-    if run is None:
+    runs = statements.load_runs(run_ids, RUN_FIELDS, JOB_FIELDS)
+    if not runs:
         return "missing"
-    return execute_run(run, task_id=task_id).status
+    return Batch(runs, task_id=task_id).run()[-1].status
+
+
+# Outcomes of short runs are committed together once the oldest of them waited this long.
+GROUP_SECONDS = 0.005
+# A claimed run that begins later than this after its claim first moves its start to now.
+RESTART_AFTER = 0.05
+
+
+class Batch:
+    """Runs handed over in one task, executed one after the other with few commits.
+
+    The runs that may start together (lifecycle.claims_together) are claimed in one transaction
+    before the first action is called; each is `running` from then on, so a worker killed in
+    the middle of the batch leaves runs that recovery ends `lost`. A run that begins more than
+    RESTART_AFTER after the claim first moves its start to now; the heartbeat of the executing
+    run renews the lease of the claimed runs waiting behind it.
+
+    Outcomes are committed together, once the oldest waited GROUP_SECONDS or at the end: a batch
+    of short runs costs two commits. An outcome not yet committed when the worker dies is lost
+    with it, and recovery ends that run `lost` as it would a run killed while executing.
+
+    Runs that must be started one by one (overlap policies, per-owner limits) are started in
+    turn, with the outcomes before them. If a run takes longer than a heartbeat step, those of
+    them still waiting are handed back to the dispatcher instead of waiting for it.
+    """
+
+    def __init__(self, runs: list[JobLog], *, task_id: str = "") -> None:
+        self.runs = runs
+        self.task_id = task_id
+        self._released = False
+        self._pending: list[Callable[[], JobLog]] = []
+        self._pending_since = 0.0
+        self.ended: list[JobLog] = []
+
+    def run(self) -> list[JobLog]:
+        together = [run for run in self.runs if lifecycle.claims_together(run.job)]
+        claimed: dict[int, JobLog] = {}
+        claimed_at = 0.0
+        if len(together) > 1:
+            starting = partial(lifecycle.start_many, together, task_id=self.task_id)
+            claimed = {run.pk: run for run in _record(starting)}
+            claimed_at = time.monotonic()
+        for index, run in enumerate(self.runs):
+            later = self.runs[index + 1 :]
+            if run.pk in claimed:
+                if time.monotonic() - claimed_at > RESTART_AFTER:
+                    if not _record(self._with_pending(partial(lifecycle.restart, run))):
+                        continue  # ended meanwhile (recovered, or cancelled)
+                started = run
+            elif len(together) > 1 and run in together:
+                continue  # not queued any more when the batch was claimed
+            elif self._released:
+                continue
+            else:
+                start = partial(lifecycle.start, run.job, run, task_id=self.task_id)
+                alone = _record(self._with_pending(start))
+                if alone is None or alone.status != JobLog.Status.RUNNING:
+                    if alone is not None:
+                        run_log.finished(run.job, alone)  # skipped by the overlap policy
+                        self.ended.append(alone)
+                    continue
+                started = alone
+            run_log.started(run.job, started)
+            waiting = [other.pk for other in later if other.pk in claimed]
+            rest = [other.pk for other in later if other.pk not in claimed]
+            outcome = _execute(
+                started.job, started, None, True, release=self._release(rest), waiting=waiting
+            )
+            if not self._pending:
+                self._pending_since = time.monotonic()
+            self._pending.append(outcome)
+            if not later or time.monotonic() - self._pending_since > GROUP_SECONDS:
+                _record(self._with_pending(lambda: None))
+        _record(self._with_pending(lambda: None))
+        return self.ended or [JobLog.objects.get(pk=self.runs[-1].pk)]
+
+    def _with_pending(self, write: Callable[[], T]) -> Callable[[], T]:
+        """`write`, preceded in its transaction by the outcomes not committed yet."""
+
+        def both() -> T:
+            if not self._pending:
+                return write()
+            with transaction.atomic(using=statements.alias()):
+                finished = [outcome() for outcome in self._pending]
+                result = write()
+            self._pending = []
+            for run in finished:
+                self.ended.append(run)
+                run_log.finished(run.job, run)
+            return result
+
+        return both
+
+    def _release(self, rest: list[int]) -> Callable[[], None] | None:
+        if not rest:
+            return None
+
+        def release() -> None:
+            self._released = True
+            dispatch_release(rest)
+
+        return release
+
+
+def dispatch_release(run_ids: list[int]) -> None:
+    """Hand queued runs back to the dispatcher, which enqueues them again at its next tick."""
+    JobLog.objects.filter(pk__in=run_ids, status=JobLog.Status.QUEUED).update(enqueued_at=None)
 
 
 def execute_run(
@@ -90,16 +201,26 @@ def execute_run(
         return started or JobLog.objects.get(pk=run.pk)
     run = started
     run_log.started(job, run)
-    ended = _execute(job, run, echo, retry)
+    ended = _record(_execute(job, run, echo, retry))
     run_log.finished(job, ended)
     return ended
 
 
-def _execute(job: Job, run: JobLog, echo: TextIO | None, retry: bool) -> JobLog:
+def _execute(
+    job: Job,
+    run: JobLog,
+    echo: TextIO | None,
+    retry: bool,
+    release: Callable[[], None] | None = None,
+    waiting: list[int] | None = None,
+) -> Callable[[], JobLog]:
+    """Call the action of the started `run`; return the write of its outcome, for the caller to
+    commit (alone, or with the next run's start)."""
     try:
         action = registry.get(job.action)
     except ActionNotRegistered as exc:
-        return lifecycle.error(job, run, exc, retry=False)  # a retry could only fail again
+        missing = exc
+        return lambda: lifecycle.error(job, run, missing, retry=False)  # a retry would fail too
     limit = thx_settings.OUTPUT_LIMIT
     timeout = job.effective_timeout
     outcome: object = None
@@ -108,7 +229,14 @@ def _execute(job: Job, run: JobLog, echo: TextIO | None, retry: bool) -> JobLog:
     with capture(limit, echo) as buffer:
         try:
             with Interrupter(timeout) as interrupter:
-                with Heartbeat(run, buffer, interrupter, thx_settings.HEARTBEAT_SECONDS):
+                with Heartbeat(
+                    run,
+                    buffer,
+                    interrupter,
+                    thx_settings.HEARTBEAT_SECONDS,
+                    on_long=release,
+                    waiting=waiting,
+                ):
                     result = action.func(*job.args, **job.kwargs)
         except RunTimedOut as exc:
             failure, status = exc, JobLog.Status.TIMED_OUT
@@ -120,17 +248,15 @@ def _execute(job: Job, run: JobLog, echo: TextIO | None, retry: bool) -> JobLog:
             outcome = result
     output = buffer.getvalue()
     if failure is None:
-        return _record(lambda: lifecycle.complete(job, run, outcome, output=output))
+        return lambda: lifecycle.complete(job, run, outcome, output=output)
     # A failure may carry what the action found out (run_program: the exit code).
     partial = getattr(failure, "result", None)
-    return _record(
-        lambda: lifecycle.error(
-            job, run, failure, status=status, output=output, retry=retry, result=partial
-        )
+    return lambda: lifecycle.error(
+        job, run, failure, status=status, output=output, retry=retry, result=partial
     )
 
 
-def _record(write: Callable[[], JobLog], attempts: int = RECORD_ATTEMPTS) -> JobLog:
+def _record(write: Callable[[], T], attempts: int = RECORD_ATTEMPTS) -> T:
     """Write a run's outcome, waiting out a database restart rather than losing the outcome."""
     for attempt in range(1, attempts + 1):
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 
 from django.db import close_old_connections, connection
@@ -29,9 +30,20 @@ class Heartbeat:
     """Beat for one run while inside the block, from the process's heartbeat thread."""
 
     def __init__(
-        self, run: JobLog, buffer: BoundedBuffer, interrupter: Interrupter, every: float
+        self,
+        run: JobLog,
+        buffer: BoundedBuffer,
+        interrupter: Interrupter,
+        every: float,
+        *,
+        on_long: Callable[[], None] | None = None,
+        waiting: list[int] | None = None,
     ) -> None:
         self.run = run
+        # Claimed runs waiting behind this one in its batch: their lease is renewed with its own.
+        self.waiting = waiting or []
+        # Called once, at the first step, if the run lasts that long (see execution.Batch).
+        self.on_long = on_long
         self.buffer = buffer
         self.interrupter = interrupter
         self.every = every
@@ -57,6 +69,9 @@ class Heartbeat:
 
     def step(self) -> None:
         """Beat when due or when there is new output; otherwise only look for a cancel."""
+        if self.on_long is not None:
+            on_long, self.on_long = self.on_long, None
+            on_long()
         if time.monotonic() >= self.next_full or self.buffer.written != self._published:
             self.next_full = time.monotonic() + self.every
             self.beat()
@@ -79,6 +94,10 @@ class Heartbeat:
         with transaction.atomic():
             alive = JobLog.objects.filter(pk=self.run.pk, status=JobLog.Status.RUNNING)
             updated = alive.update(**changes)
+            if self.waiting:
+                JobLog.objects.filter(pk__in=self.waiting, status=JobLog.Status.RUNNING).update(
+                    heartbeat_at=now
+                )
             if updated and chunk:
                 events.record(self.run, JobEvent.Kind.OUTPUT, {"appended": chunk})
         self._published = written

@@ -113,7 +113,7 @@ def start(
     no worker, such as one in the foreground).
     """
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(using=statements.alias(), savepoint=False):
         limit = fair_use.limit() if fair else None
         if limit and run is not None and job.owner_id is not None:
             if fair_use.at_limit(job.owner_id, limit):
@@ -123,18 +123,14 @@ def start(
             job = _lock_job(job)
             run = JobLog.objects.create(job=job, trigger=JobLog.Trigger.MANUAL, queued_at=now)
             events.record(run, JobEvent.Kind.QUEUED, {"trigger": run.trigger})
-        summary = {"last_run": run.pk, "last_run_at": now, "last_status": Status.RUNNING}
-        # Where overlap is allowed, one update both locks the job and proves the policy still
-        # holds, and the claim below alone decides whether the run is this caller's to start.
-        allowed = job.overlap_policy == Job.Overlap.ALLOW and statements.update_job_summary(
-            job.pk, summary, increment=["run_count"], only_if={"overlap_policy": Job.Overlap.ALLOW}
-        )
-        if not allowed:
+        # Where overlap is allowed, the claim below alone decides whether the run is this
+        # caller's to start: the job's row is not touched (its summary describes finished runs;
+        # that a run is running is read from the run).
+        if job.overlap_policy != Job.Overlap.ALLOW:
             job = _lock_job(job)
             waiting = _wait_or_skip(job, run, now)
             if waiting is not _GO:
                 return waiting
-            statements.update_job_summary(job.pk, summary, increment=["run_count"])
         run.status = Status.RUNNING
         run.started_at = run.heartbeat_at = now
         run.deadline_at = now + timedelta(seconds=job.effective_timeout)
@@ -148,10 +144,76 @@ def start(
         # Not a full save: the dispatcher records the task id concurrently (see dispatch.enqueue).
         changes = {name: getattr(run, name) for name in started}
         if not statements.update_run(run.pk, changes, statuses=[Status.QUEUED]):
-            transaction.set_rollback(True)  # claimed or finished by someone else: undo the summary
-            return None
+            return None  # claimed or finished by someone else
         events.record(run, JobEvent.Kind.STARTED, {"worker": run.worker, "attempt": run.attempt})
     return run
+
+
+def claims_together(job: Job) -> bool:
+    """Whether a run of `job` may be started together with others (execution.Batch): only
+    where overlap is allowed and no per-owner limit applies, so that the claim alone decides."""
+    return job.overlap_policy == Job.Overlap.ALLOW and not (
+        fair_use.limit() and job.owner_id is not None
+    )
+
+
+def start_many(
+    runs: list[JobLog], *, worker: str = "", task_id: str = "", now: datetime | None = None
+) -> list[JobLog]:
+    """Mark the queued ones among `runs` running in one transaction (one statement for the
+    runs, one for their events); return those this call claimed, in order.
+
+    They are executed one after the other: each deadline also counts the timeouts of the runs
+    before it, so that a run waiting its turn behind a long one is not declared timed out.
+    """
+    now = now or timezone.now()
+    worker = worker or worker_name()
+    host, _, pid = worker.partition(":")
+    values: dict[str, Any] = {
+        "status": Status.RUNNING,
+        "started_at": now,
+        "heartbeat_at": now,
+        "worker": worker,
+        "host": host,
+        "pid": int(pid) if pid.isdigit() else None,
+    }
+    if task_id:
+        values["task_id"] = task_id
+    deadlines: dict[int, datetime] = {}
+    waited = 0
+    for run in runs:
+        waited += run.job.effective_timeout
+        deadlines[run.pk] = now + timedelta(seconds=waited)
+    with transaction.atomic(using=statements.alias(), savepoint=False):
+        claimed = set(statements.claim_runs(values, deadlines))
+        started = [run for run in runs if run.pk in claimed]
+        for run in started:
+            for name, value in values.items():
+                setattr(run, name, value)
+            run.deadline_at = deadlines[run.pk]
+        events.record_many(
+            events.for_job(
+                run.job, JobEvent.Kind.STARTED, run, {"worker": worker, "attempt": run.attempt}
+            )
+            for run in started
+        )
+    return started
+
+
+def restart(run: JobLog, *, now: datetime | None = None) -> bool:
+    """Move the start of a claimed `run` that waited its turn to now (its heartbeat and deadline
+    with it); say if it is still running."""
+    now = now or timezone.now()
+    changes = {
+        "started_at": now,
+        "heartbeat_at": now,
+        "deadline_at": now + timedelta(seconds=run.job.effective_timeout),
+    }
+    if not statements.update_run(run.pk, changes, statuses=[Status.RUNNING]):
+        return False
+    for name, value in changes.items():
+        setattr(run, name, value)
+    return True
 
 
 # Returned by _wait_or_skip when the run may start.
@@ -214,23 +276,20 @@ def complete(
 ) -> JobLog:
     """Mark `run` succeeded with `result`."""
     now = now or timezone.now()
-    outcome = {"result": json_safe(result), "output": output}
-    with transaction.atomic():
+    with transaction.atomic(using=statements.alias(), savepoint=False):
         # Most runs succeed after a success. Then one update records the job's summary, locks
         # the job and proves there was no failure streak to end, without a locked read first.
         # (A job whose runs queue behind each other takes the locked path: its next waiting run
         # is released by policy.)
-        summary = _summary(run, Status.SUCCEEDED, now)
-        if job.overlap_policy != Job.Overlap.QUEUE and statements.update_job_summary(
-            job.pk, summary, increment=["success_count"], only_if={"consecutive_failures": 0}
-        ):
-            job.consecutive_failures = 0
-            finished, ended = _end(job, run, Status.SUCCEEDED, now, summarized=True, **outcome)
-            if not ended:
-                transaction.set_rollback(True)  # ended by someone else: undo our summary
-            return finished
-        job = _lock_job(job)
-        return _finish(job, run, Status.SUCCEEDED, now, **outcome)
+        return _end(
+            job,
+            run,
+            Status.SUCCEEDED,
+            now,
+            result=json_safe(result),
+            output=output,
+            after_success=job.overlap_policy != Job.Overlap.QUEUE,
+        )[0]
 
 
 def error(
@@ -251,8 +310,7 @@ def error(
         trace = "".join(tb.format_exception(exc)) if exc.__traceback__ else ""
     else:
         message, trace = str(exc), ""
-    with transaction.atomic():
-        job = _lock_job(job)
+    with transaction.atomic(using=statements.alias(), savepoint=False):
         finished, ended = _end(
             job, run, status, now, result=result, error=message, traceback=trace, output=output
         )
@@ -266,8 +324,8 @@ def error(
 def cancel(run: JobLog, *, now: datetime | None = None) -> JobLog:
     """Cancel a queued run at once, or ask the worker of a running run to stop it."""
     now = now or timezone.now()
-    with transaction.atomic():
-        job = _lock_job(run.job)
+    with transaction.atomic(using=statements.alias()):
+        job = run.job
         run = JobLog.objects.select_for_update().get(pk=run.pk)
         if run.status == Status.QUEUED:
             return _finish(job, run, Status.CANCELLED, now, error="Cancelled before it started.")
@@ -291,11 +349,14 @@ def _end(
     error: str = "",
     traceback: str = "",
     output: str | None = None,
-    summarized: bool = False,
+    after_success: bool = False,
 ) -> tuple[JobLog, bool]:
-    """Finish `run` with `status`; return it, and whether this call ended it.
+    """Finish `run` with `status` in the caller's transaction; return it, and whether this call
+    ended it.
 
-    `summarized` says the caller already wrote the job's summary for this outcome.
+    The run's row is written first (which locks it, and proves it was still active), then the
+    job's summary, then the event. `after_success` tries the summary as an update that only
+    matches a job without a failure streak (no locked read when the last run succeeded too).
     """
     # Only an active run can finish; a skip happens before the run ever started.
     allowed = [Status.QUEUED] if status == Status.SKIPPED else list(JobLog.ACTIVE_STATUSES)
@@ -316,16 +377,25 @@ def _end(
         return run, False  # already finished by someone else; that outcome stands
     for name, value in changes.items():
         setattr(run, name, value)
-    previous_failures = job.consecutive_failures
-    counters: list[str] = []
+    counters: list[str] = ["run_count"] if started_at is not None else []
     if status == Status.SUCCEEDED:
-        counters = ["success_count"]
+        counters.append("success_count")
     elif status in JobLog.FAILURE_STATUSES:
-        counters = ["consecutive_failures", "failure_count"]
-    # A skipped or cancelled run does not replace the last real outcome.
-    replaces = status not in (Status.SKIPPED, Status.CANCELLED) or job.last_run_id in (None, run.pk)
-    if replaces and not summarized:
-        statements.update_job_summary(job.pk, _summary(run, status, now), increment=counters)
+        counters += ["consecutive_failures", "failure_count"]
+    summary = _summary(run, status, now)
+    if after_success and statements.update_job_summary(
+        job.pk, summary, increment=counters, only_if={"consecutive_failures": 0}
+    ):
+        previous_failures = job.consecutive_failures = 0
+    else:
+        job = _lock_job(job)
+        previous_failures = job.consecutive_failures
+        # A skipped run, or one cancelled before it started, does not replace the last outcome.
+        replaces = started_at is not None or status not in (Status.SKIPPED, Status.CANCELLED)
+        if replaces or job.last_run_id is None:
+            statements.update_job_summary(job.pk, summary, increment=counters)
+        elif counters:
+            statements.update_job_summary(job.pk, {}, increment=counters)
     consecutive = (
         0
         if status == Status.SUCCEEDED

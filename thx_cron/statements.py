@@ -17,15 +17,26 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from django.db import connection
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 from thx_cron.db_compat import server_binding_cursor
 from thx_cron.models import Job, JobEvent, JobLog
 
 
+def alias() -> str:
+    """The database the run path writes to: the router's choice for runs (one database holds
+    runs, jobs and events, which the run path changes in one transaction)."""
+    return router.db_for_write(JobLog)
+
+
+def _db() -> BaseDatabaseWrapper:
+    return connections[alias()]
+
+
 def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    return _db().ops.quote_name(model._meta.db_table)
 
 
 def _field(model: type[Model], name: str) -> Field[Any, Any]:
@@ -33,12 +44,12 @@ def _field(model: type[Model], name: str) -> Field[Any, Any]:
 
 
 def _column(model: type[Model], name: str) -> str:
-    return connection.ops.quote_name(_field(model, name).column)
+    return _db().ops.quote_name(_field(model, name).column)
 
 
 def _prep(model: type[Model], name: str, value: Any) -> Any:
     """Adapt `value` as the model field `name` does when it saves it (JSON, datetimes)."""
-    return _field(model, name).get_db_prep_save(value, connection)
+    return _field(model, name).get_db_prep_save(value, _db())
 
 
 def _cursor() -> Any:
@@ -49,7 +60,7 @@ def _cursor() -> Any:
     and the server stops planning the same statements for every run. The ORM's own queries keep
     Django's client-side binding.
     """
-    return server_binding_cursor(connection) or connection.cursor()
+    return server_binding_cursor(_db()) or _db().cursor()
 
 
 def _execute(sql: str, params: Sequence[Any]) -> Any:
@@ -89,9 +100,7 @@ def _update(
     (fields equal to `only_if`, and the field of `one_of` among its values); say if it did."""
     only_if = only_if or {}
     shape = None if one_of is None else (one_of[0], len(one_of[1]))
-    sql = _update_sql(
-        model, tuple(values), tuple(increment), tuple(only_if), shape, connection.vendor
-    )
+    sql = _update_sql(model, tuple(values), tuple(increment), tuple(only_if), shape, _db().vendor)
     params = [_prep(model, name, value) for name, value in values.items()] + [pk]
     params += [_prep(model, name, value) for name, value in only_if.items()]
     params += [] if one_of is None else list(one_of[1])
@@ -119,10 +128,50 @@ def update_job_summary(
 
 
 @cache
+def _claim_sql(names: tuple[str, ...], count: int, returning: bool, _: str) -> str:
+    run_id, deadline = _column(JobLog, "id"), _column(JobLog, "deadline_at")
+    sets = [f"{_column(JobLog, name)} = %s" for name in names]
+    sets.append(f"{deadline} = CASE {run_id} {'WHEN %s THEN %s ' * count}END")
+    sql = (
+        f"UPDATE {_table(JobLog)} SET {', '.join(sets)} "
+        f"WHERE {run_id} IN ({', '.join(['%s'] * count)}) AND {_column(JobLog, 'status')} = %s"
+    )
+    return f"{sql} RETURNING {run_id}" if returning else sql
+
+
+def _can_return_from_update() -> bool:
+    if _db().vendor == "postgresql":
+        return True
+    if _db().vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.sqlite_version_info >= (3, 35)
+    return False
+
+
+def claim_runs(values: dict[str, Any], deadlines: dict[int, datetime]) -> list[int]:
+    """Set `values` and each run's own deadline on the queued runs among `deadlines`' keys, in
+    one statement; return the ids of the runs it claimed."""
+    returning = _can_return_from_update()
+    sql = _claim_sql(tuple(values), len(deadlines), returning, _db().vendor)
+    params = [_prep(JobLog, name, value) for name, value in values.items()]
+    for run_id, deadline in deadlines.items():
+        params += [run_id, _prep(JobLog, "deadline_at", deadline)]
+    params += [*deadlines, "queued"]
+    with _cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            return [row[0] for row in cursor.fetchall()]
+    # Without RETURNING: the runs now carry this claim's values (its worker and start instant).
+    found = JobLog.objects.using(alias()).filter(pk__in=list(deadlines), **values)
+    return list(found.values_list("pk", flat=True))
+
+
+@cache
 def _lock_job_sql(names: tuple[str, ...], for_update: bool, _: str) -> str:
     columns = ", ".join(_column(Job, name) for name in names)
     sql = f"SELECT {columns} FROM {_table(Job)} WHERE {_column(Job, 'id')} = %s"
-    return f"{sql} {connection.ops.for_update_sql()}" if for_update else sql
+    return f"{sql} {_db().ops.for_update_sql()}" if for_update else sql
 
 
 def lock_job(job_id: int, names: tuple[str, ...]) -> dict[str, Any]:
@@ -130,7 +179,7 @@ def lock_job(job_id: int, names: tuple[str, ...]) -> dict[str, Any]:
 
     On SQLite, which has no row locks, the caller's write transaction already excludes others.
     """
-    sql = _lock_job_sql(names, connection.features.has_select_for_update, connection.vendor)
+    sql = _lock_job_sql(names, _db().features.has_select_for_update, _db().vendor)
     with _cursor() as cursor:
         cursor.execute(sql, [job_id])
         row = cursor.fetchone()
@@ -152,7 +201,7 @@ def insert_event(
     job_id: int, run_id: int | None, kind: str, occurred_at: datetime, data: dict[str, Any]
 ) -> int:
     """Insert one outbox event and return its id."""
-    returning = connection.features.can_return_columns_from_insert
+    returning = _db().features.can_return_columns_from_insert
     params = [
         job_id,
         run_id,
@@ -161,19 +210,22 @@ def insert_event(
         _prep(JobEvent, "data", data),
     ]
     with _cursor() as cursor:
-        cursor.execute(_insert_event_sql(returning, connection.vendor), params)
+        cursor.execute(_insert_event_sql(returning, _db().vendor), params)
         return int(cursor.fetchone()[0] if returning else cursor.lastrowid)
 
 
 @cache
-def _load_run_sql(run_fields: tuple[str, ...], job_fields: tuple[str, ...], _: str) -> str:
+def _load_runs_sql(
+    run_fields: tuple[str, ...], job_fields: tuple[str, ...], count: int, _: str
+) -> str:
     run_table, job_table = _table(JobLog), _table(Job)
     columns = [f"{run_table}.{_column(JobLog, name)}" for name in ("id", *run_fields)]
     columns += [f"{job_table}.{_column(Job, name)}" for name in ("id", *job_fields)]
     return (
         f"SELECT {', '.join(columns)} FROM {run_table} "
         f"INNER JOIN {job_table} ON {run_table}.{_column(JobLog, 'job')} = "
-        f"{job_table}.{_column(Job, 'id')} WHERE {run_table}.{_column(JobLog, 'id')} = %s"
+        f"{job_table}.{_column(Job, 'id')} "
+        f"WHERE {run_table}.{_column(JobLog, 'id')} IN ({', '.join(['%s'] * count)})"
     )
 
 
@@ -187,8 +239,8 @@ def _readers(
     for name in names:
         field = _field(model, name)
         column = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(column)
-        readers.append((field.attname, column, converters + column.get_db_converters(connection)))
+        converters = _db().ops.get_db_converters(column)
+        readers.append((field.attname, column, converters + column.get_db_converters(_db())))
     return readers
 
 
@@ -201,31 +253,48 @@ def _in_model_order(model: type[Model], names: tuple[str, ...]) -> tuple[str, ..
 def _instance(model: type[Model], names: tuple[str, ...], values: Sequence[Any]) -> Any:
     attnames, converted = [], []
     for value, (attname, column, converters) in zip(
-        values, _readers(model, names, connection.vendor), strict=True
+        values, _readers(model, names, _db().vendor), strict=True
     ):
         for convert in converters:
-            value = convert(value, column, connection)
+            value = convert(value, column, _db())
         attnames.append(attname)
         converted.append(value)
-    return model.from_db(connection.alias, attnames, converted)
+    return model.from_db(_db().alias, attnames, converted)
+
+
+def load_runs(
+    run_ids: Sequence[int], run_fields: tuple[str, ...], job_fields: tuple[str, ...]
+) -> list[JobLog]:
+    """Return the runs `run_ids` that exist, in that order, each with its job, loading only the
+    named fields of each in one statement.
+
+    The other fields are deferred, as with the ORM's `only()`: reading one loads it. Runs of one
+    job share one job instance.
+    """
+    if not run_ids:
+        return []
+    # Model.from_db takes the values in the model's field order.
+    run_fields, job_fields = _in_model_order(JobLog, run_fields), _in_model_order(Job, job_fields)
+    sql = _load_runs_sql(run_fields, job_fields, len(run_ids), _db().vendor)
+    with _cursor() as cursor:
+        cursor.execute(sql, list(run_ids))
+        rows = cursor.fetchall()
+    split = len(run_fields) + 1
+    jobs: dict[Any, Job] = {}
+    found: dict[int, JobLog] = {}
+    for row in rows:
+        run: JobLog = _instance(JobLog, ("id", *run_fields), row[:split])
+        job_id = row[split]
+        if job_id not in jobs:
+            jobs[job_id] = _instance(Job, ("id", *job_fields), row[split:])
+        run.job = jobs[job_id]
+        found[run.pk] = run
+    return [found[pk] for pk in run_ids if pk in found]
 
 
 def load_run(
     run_id: int, run_fields: tuple[str, ...], job_fields: tuple[str, ...]
 ) -> JobLog | None:
-    """Return run `run_id` with its job, loading only the named fields of each (or None).
-
-    The other fields are deferred, as with the ORM's `only()`: reading one loads it.
-    """
-    # Model.from_db takes the values in the model's field order.
-    run_fields, job_fields = _in_model_order(JobLog, run_fields), _in_model_order(Job, job_fields)
-    sql = _load_run_sql(run_fields, job_fields, connection.vendor)
-    with _cursor() as cursor:
-        cursor.execute(sql, [run_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    split = len(run_fields) + 1
-    run: JobLog = _instance(JobLog, ("id", *run_fields), row[:split])
-    run.job = _instance(Job, ("id", *job_fields), row[split:])
-    return run
+    """Return run `run_id` with its job, loading only the named fields of each (or None)."""
+    runs = load_runs([run_id], run_fields, job_fields)
+    return runs[0] if runs else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,11 +14,21 @@ from thx_cron.models import Job, JobEvent, JobLog
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def statements_of(run: JobLog) -> list[str]:
-    """The run's own statements as "VERB table" (transaction control and the cached check
-    whether any notification rule exists are left out)."""
-    with CaptureQueriesContext(connection) as captured:
-        assert execution.execute(run.pk) == JobLog.Status.SUCCEEDED
+def statements_of(*runs: JobLog, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], int]:
+    """The statements of one task executing `runs` as "VERB table" (transaction control and the
+    cached check whether any notification rule exists are left out), and its commits: those
+    ending a transaction, and each write made outside one (autocommit)."""
+    commits = []
+    commit = connection.commit
+    monkeypatch.setattr(connection, "commit", lambda: (commits.append(1), commit())[1])
+
+    def autocommit(execute, sql, params, many, context):
+        if not connection.in_atomic_block and sql.split()[0].upper() in ("UPDATE", "INSERT"):
+            commits.append(1)
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(autocommit):
+        assert execution.execute(*(run.pk for run in runs)) == JobLog.Status.SUCCEEDED
     made = []
     for query in captured.captured_queries:
         words = query["sql"].replace('"', "").split()
@@ -24,26 +36,29 @@ def statements_of(run: JobLog) -> list[str]:
         table = next(word for word in words if word.startswith("thx_cron_") or verb in TX)
         if verb not in TX and not table.startswith("thx_cron_notifications"):
             made.append(f"{verb} {table.removeprefix('thx_cron_').split('.')[0]}")
-    return made
+    return made, len(commits)
 
 
 TX = {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"}
-# Completing after a success: the job's summary (which also proves there is no failure streak
-# to end), the outcome, the event.
-COMPLETE = ["UPDATE job", "UPDATE joblog", "INSERT jobevent"]
+# A start: the claim (the job's row is not touched: that it runs is read from the run), the event.
+START = ["UPDATE joblog", "INSERT jobevent"]
+# Completing after a success: the outcome, the job's summary (which also proves there is no
+# failure streak to end), the event.
+COMPLETE = ["UPDATE joblog", "UPDATE job", "INSERT jobevent"]
 
 
-def test_a_run_of_a_job_that_allows_overlap_costs_seven_statements(make_job):
+def test_a_run_of_a_job_that_allows_overlap_costs_six_statements_and_two_commits(
+    make_job, monkeypatch
+):
     job = make_job(overlap_policy=Job.Overlap.ALLOW)
     run = lifecycle.create_run(job, enqueued=True)
-    assert statements_of(run) == [
+    made, commits = statements_of(run, monkeypatch=monkeypatch)
+    assert made == [
         "SELECT joblog",  # the run, with the fields of its job that the run path needs
-        # start: the job's summary (which also proves the policy), the claim, the event
-        "UPDATE job",
-        "UPDATE joblog",
-        "INSERT jobevent",
+        *START,
         *COMPLETE,
     ]
+    assert commits == 2  # the start before the action is called, then the outcome
     job.refresh_from_db()
     assert (job.last_run_id, job.last_status, job.run_count, job.success_count) == (
         run.pk,
@@ -55,16 +70,67 @@ def test_a_run_of_a_job_that_allows_overlap_costs_seven_statements(make_job):
     assert kinds == ["queued", "started", "succeeded"]
 
 
-def test_a_job_that_must_not_overlap_first_locks_and_looks_for_a_running_run(make_job):
+def test_a_task_of_several_runs_claims_them_together_and_commits_their_outcomes_together(
+    make_job, monkeypatch
+):
+    # However slow the machine: outcomes wait for the end of the task, no run re-stamps its start.
+    monkeypatch.setattr(execution, "GROUP_SECONDS", 60.0)
+    monkeypatch.setattr(execution, "RESTART_AFTER", 60.0)
+    jobs = [make_job(name=f"batch-{n}", overlap_policy=Job.Overlap.ALLOW) for n in range(4)]
+    runs = [lifecycle.create_run(job, enqueued=True) for job in jobs]
+    made, commits = statements_of(*runs, monkeypatch=monkeypatch)
+    # One read and one claim for all four, with one INSERT of their events; then each outcome.
+    assert made == ["SELECT joblog", "UPDATE joblog", "INSERT jobevent", *COMPLETE * 4]
+    assert commits == 2  # the claim before the first action is called, then the outcomes
+    for run in runs:
+        run.refresh_from_db()
+        assert run.status == "succeeded"
+        kinds = list(JobEvent.objects.filter(run=run).values_list("kind", flat=True))
+        assert kinds == ["queued", "started", "succeeded"]
+    assert [job.runs.get().pk for job in jobs] == [run.pk for run in runs]
+    assert set(Job.objects.values_list("run_count", "success_count", "last_status")) == {
+        (1, 1, "succeeded")
+    }
+
+
+def test_an_outcome_waits_at_most_the_grouping_bound(make_job, monkeypatch):
+    monkeypatch.setattr(execution, "GROUP_SECONDS", 0.0)  # commit each outcome at once
+    monkeypatch.setattr(execution, "RESTART_AFTER", 60.0)
+    jobs = [make_job(name=f"batch-{n}", overlap_policy=Job.Overlap.ALLOW) for n in range(3)]
+    runs = [lifecycle.create_run(job, enqueued=True) for job in jobs]
+    made, commits = statements_of(*runs, monkeypatch=monkeypatch)
+    assert made == ["SELECT joblog", "UPDATE joblog", "INSERT jobevent", *COMPLETE * 3]
+    assert commits == 4
+
+
+def test_a_claimed_run_that_waited_its_turn_moves_its_start_to_when_it_begins(
+    make_job, monkeypatch
+):
+    monkeypatch.setattr(execution, "GROUP_SECONDS", 60.0)
+    monkeypatch.setattr(execution, "RESTART_AFTER", 0.0)
+    jobs = [make_job(name=f"batch-{n}", overlap_policy=Job.Overlap.ALLOW) for n in range(2)]
+    runs = [lifecycle.create_run(job, enqueued=True) for job in jobs]
+    claim = ["SELECT joblog", "UPDATE joblog", "INSERT jobevent"]
+    made, commits = statements_of(*runs, monkeypatch=monkeypatch)
+    restart = ["UPDATE joblog"]
+    # The second restart goes with the first outcome.
+    assert made == [*claim, *restart, *COMPLETE, *restart, *COMPLETE]
+    assert commits == 4
+    first, second = (JobLog.objects.get(pk=run.pk) for run in runs)
+    assert first.started_at < second.started_at  # each its own start, not the claim's
+    assert second.deadline_at == second.started_at + timedelta(seconds=jobs[1].effective_timeout)
+    assert JobEvent.objects.filter(run__in=runs, kind="started").count() == 2
+
+
+def test_a_job_that_must_not_overlap_first_locks_and_looks_for_a_running_run(make_job, monkeypatch):
     job = make_job(overlap_policy=Job.Overlap.SKIP)
     run = lifecycle.create_run(job, enqueued=True)
-    assert statements_of(run) == [
+    made, _ = statements_of(run, monkeypatch=monkeypatch)
+    assert made == [
         "SELECT joblog",
         "SELECT job",  # lock the job
         "SELECT joblog",  # is this run still queued, and is another one running?
-        "UPDATE job",
-        "UPDATE joblog",
-        "INSERT jobevent",
+        *START,
         *COMPLETE,
     ]
 
@@ -97,23 +163,21 @@ def test_a_run_that_another_worker_claimed_first_is_left_alone(make_job):
     run = lifecycle.create_run(job, enqueued=True)
     assert lifecycle.start(job, run, worker="first:1") is not None
     assert lifecycle.start(job, run, worker="second:2") is None
-    job.refresh_from_db()
     run.refresh_from_db()
-    # The loser's summary update was rolled back with its failed claim.
-    assert (job.run_count, run.worker) == (1, "first:1")
+    assert run.worker == "first:1"
     assert list(
         JobEvent.objects.filter(run=run, kind="started").values_list("data", flat=True)
     ) == [{"worker": "first:1", "attempt": 1}]
 
 
-def test_completing_after_failures_locks_the_job_to_end_the_streak(make_job):
+def test_completing_after_failures_locks_the_job_to_end_the_streak(make_job, monkeypatch):
     job = make_job(overlap_policy=Job.Overlap.ALLOW)
     Job.objects.filter(pk=job.pk).update(consecutive_failures=3)
     run = lifecycle.create_run(job, enqueued=True)
-    assert statements_of(run)[4:] == [
+    assert statements_of(run, monkeypatch=monkeypatch)[0][3:] == [
+        "UPDATE joblog",
         "UPDATE job",  # no match: there is a streak
         "SELECT job",  # so lock the job and read it
-        "UPDATE joblog",
         "UPDATE job",
         "INSERT jobevent",
     ]

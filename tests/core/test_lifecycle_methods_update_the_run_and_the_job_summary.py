@@ -26,10 +26,16 @@ def test_start_without_a_run_creates_a_manual_run_and_marks_it_running(make_job)
     assert (run.status, run.trigger, run.started_at) == ("running", "manual", T0)
     assert (run.host, run.pid) == ("host-a", 17)
     assert run.deadline_at == T0 + timedelta(seconds=job.effective_timeout)
+    # The job's summary describes finished runs: a start leaves the job's row alone, and that
+    # the job is running is read from its runs.
     job.refresh_from_db()
-    assert (job.last_run_id, job.last_status, job.run_count) == (run.pk, "running", 1)
+    assert (job.last_run_id, job.last_status, job.run_count) == (None, "", 0)
+    assert list(job.runs.filter(status="running")) == [run]
     assert job.next_run_at == next_run_at
     assert kinds(run) == ["queued", "started"]
+    job.complete(run, now=T0 + timedelta(seconds=1))
+    job.refresh_from_db()
+    assert (job.last_run_id, job.last_status, job.run_count) == (run.pk, "succeeded", 1)
 
 
 def test_complete_records_result_duration_and_resets_the_failure_streak(make_job):

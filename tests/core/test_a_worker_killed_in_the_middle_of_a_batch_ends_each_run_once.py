@@ -1,0 +1,69 @@
+"""One django-q2 task carries several runs (execution.Batch): a worker process SIGKILLed in the
+middle of one ends every run exactly once, with one start and one end event.
+
+Runs started one by one (overlap "skip"): those finished before stay recorded, the one executing
+ends `lost`, those still waiting stay queued and the dispatcher enqueues them again. Runs claimed
+together (overlap "allow"): the claimed runs were `running`, so those not finished (or whose
+outcome was not committed yet) end `lost`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.processes import sqlite_url, thx_process, wait_for
+from thx_cron import lifecycle
+from thx_cron.models import JobEvent, JobLog
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+ENDS = ("succeeded", "failed", "timed_out", "lost", "skipped", "cancelled")
+
+
+@pytest.mark.parametrize("overlap", ["skip", "allow"])
+def test_a_worker_killed_mid_batch_ends_every_run_of_the_batch_exactly_once(
+    make_job, tmp_path, overlap
+):
+    # The dispatcher hands 7 waiting runs over as tasks of 1, 2 and 4 runs, in due order:
+    # the last task carries runs 4 to 7, and run 5 kills the process executing it.
+    actions = ["tests.noop"] * 4 + ["tests.kill_self"] + ["tests.noop"] * 2
+    earlier = timezone.now() - timedelta(seconds=10)
+    runs = []
+    for number, action in enumerate(actions):
+        job = make_job(
+            name=f"batch-{number}", action=action, args=[], cron="0 0 1 1 *", overlap_policy=overlap
+        )
+        run = lifecycle.create_run(job)
+        JobLog.objects.filter(pk=run.pk).update(due_at=earlier + timedelta(milliseconds=number))
+        runs.append(run)
+    ids = [run.pk for run in runs]
+    with thx_process(
+        ["worker"], sqlite_url(), log=tmp_path / "worker.log", THX_CRON_REQUEUE_SECONDS="3"
+    ):
+        wait_for(
+            lambda: JobLog.objects.filter(pk__in=ids, status__in=ENDS).count() == len(ids),
+            timeout=90,
+        )
+    ended = dict(JobLog.objects.filter(pk__in=ids).values_list("pk", "status"))
+    statuses = [ended[pk] for pk in ids]
+    if overlap == "skip":
+        assert statuses == ["succeeded"] * 4 + ["lost"] + ["succeeded"] * 2
+    else:
+        # Run 4's outcome was committed with run 5's start only if the grouping bound had passed.
+        assert statuses[:3] == ["succeeded"] * 3 and statuses[3] in ("succeeded", "lost")
+        assert statuses[4:] == ["lost"] * 3
+    batch = JobLog.objects.filter(pk__in=ids[3:])
+    # Run 4 started in the killed process, in the same task as run 5.
+    killed = JobLog.objects.get(pk=ids[4])
+    assert JobLog.objects.get(pk=ids[3]).worker == killed.worker
+    assert killed.task_id and JobLog.objects.get(pk=ids[3]).task_id == killed.task_id
+    for run in batch:
+        kinds = list(JobEvent.objects.filter(run=run).values_list("kind", flat=True))
+        assert kinds == ["queued", "started", ended[run.pk]], (run.pk, kinds)
+    for run in JobLog.objects.filter(pk__in=ids[:3]):
+        kinds = list(JobEvent.objects.filter(run=run).values_list("kind", flat=True))
+        assert kinds == ["queued", "started", "succeeded"]
+    # Nothing ran twice: one run per job, one start each.
+    assert JobLog.objects.filter(job__name__startswith="batch-").count() == len(ids)
