@@ -120,10 +120,10 @@ export function JobsOverview({ me }) {
     <form class="filters" role="search" onSubmit=${(e) => e.preventDefault()}>
       <label>Name <input type="search" value=${search.name} onInput=${set("name")} /></label>
       <label>Tag <input type="search" value=${search.tag} onInput=${set("tag")} /></label>
-      <label>Last status
+      <label>Last outcome
         <select value=${search.status} onChange=${set("status")}>
           <option value="">any</option>
-          ${["SUCCEEDED", "FAILED", "TIMED_OUT", "LOST", "RUNNING", "QUEUED", "SKIPPED", "CANCELLED"].map(
+          ${["SUCCEEDED", "FAILED", "TIMED_OUT", "LOST", "SKIPPED", "CANCELLED"].map(
             (s) => html`<option value=${s}>${s.toLowerCase().replace("_", " ")}</option>`,
           )}
         </select>
