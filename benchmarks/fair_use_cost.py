@@ -19,8 +19,9 @@ def round_of(runs: int, limit: int | None) -> float:
     from django.contrib.auth import get_user_model
     from django.test import override_settings
 
-    from thx_cron import execution, lifecycle
+    from thx_cron import lifecycle
     from thx_cron.models import Job
+    from thx_cron.runner import execution
 
     owner, _ = get_user_model().objects.get_or_create(username="bench")
     job, _ = Job.objects.get_or_create(

@@ -65,8 +65,9 @@ def scheduled_runs(runs: int, probe_file: Path, label: str) -> float:
     """Make `runs` jobs due now, dispatch them with timed ticks; return runs/s."""
     from django.utils import timezone
 
-    from thx_cron import dispatch, metrics
+    from thx_cron import dispatch
     from thx_cron.models import Job
+    from thx_cron.ops import metrics
 
     now = timezone.now()
     existing = Job.objects.filter(name__startswith="metrics-").count()

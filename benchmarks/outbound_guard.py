@@ -4,8 +4,8 @@
    for the audit events everything else raises. Times `open()` of a file and a Django template
    render (medians of repeated batches) before and after the hook is installed, in one process,
    and prints the ratio.
-2. A guarded loopback HTTP request (thx_cron.outbound.request, with vetting and pinning) against
-   a plain urllib3 request to the same receiver.
+2. A guarded loopback HTTP request (thx_cron.security.outbound.request, with vetting and pinning)
+   against a plain urllib3 request to the same receiver.
 3. Masking: notifier.mask per URL, and mask_text on a delivery error (what a page of
    deliveries pays per row), both with the URL's Apprise parse cached after the first call.
 
@@ -36,7 +36,7 @@ django.setup()
 
 import urllib3  # noqa: E402
 
-from thx_cron import outbound  # noqa: E402
+from thx_cron.security import outbound  # noqa: E402
 from thx_cron_notifications import notifier, rendering  # noqa: E402
 
 URL = (

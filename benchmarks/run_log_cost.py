@@ -22,9 +22,9 @@ def main() -> None:
     django.setup()
     from django.utils import timezone
 
-    from thx_cron import run_log
-    from thx_cron.log_format import JsonFormatter
     from thx_cron.models import Job, JobLog
+    from thx_cron.ops import run_log
+    from thx_cron.ops.log_format import JsonFormatter
 
     job = Job(pk=1, name="backup")
     now = timezone.now()

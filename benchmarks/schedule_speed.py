@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cronsim import CronSim, CronSimError  # noqa: E402
 
-from thx_cron import cron  # noqa: E402
-from thx_cron.cron_walls import clear_engines  # noqa: E402
-from thx_cron.schedule import Schedule, ScheduleSpec  # noqa: E402
+from thx_cron.schedules import cron  # noqa: E402
+from thx_cron.schedules.cron_walls import clear_engines  # noqa: E402
+from thx_cron.schedules.schedule import Schedule, ScheduleSpec  # noqa: E402
 
 ZONES = (
     "UTC",

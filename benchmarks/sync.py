@@ -47,8 +47,8 @@ def main() -> None:
     prepare(options.database_url)
     from django.test import override_settings
 
+    from thx_cron.declared.sync import gather, sync, validate
     from thx_cron.models import Job
-    from thx_cron.sync import gather, sync, validate
 
     def read_rows() -> None:
         list(Job.objects.filter(key__isnull=False))

@@ -10,7 +10,7 @@ import strawberry_django
 from django.contrib import auth
 from django.http import HttpRequest
 
-from thx_cron import login_throttle
+from thx_cron.security import login_throttle
 from thx_cron_graphql.errors import InputError, NotAllowed, NotFound
 from thx_cron_graphql.ids import decode_id
 from thx_cron_graphql.models import ApiToken, expiry_problem

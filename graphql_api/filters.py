@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from strawberry_django.fields.filter_types import BaseFilterLookup
 
 from thx_cron.models import Job, JobLog
-from thx_cron.schedule import Kind
+from thx_cron.schedules.schedule import Kind
 
 # Filter values are the same enums as the fields they filter (`status: {exact: SUCCEEDED}`);
 # strawberry.auto made them strings, so that `"SUCCEEDED"` silently matched nothing.

@@ -9,9 +9,9 @@ import strawberry
 from django.core.exceptions import ValidationError
 from strawberry.scalars import JSON
 
-from thx_cron.instants import RANGE_TEXT, is_naive, range_error, wall_to_instant
-from thx_cron.schedule import InvalidSchedule, Kind, parse_timezone
-from thx_cron.schedule_fields import INPUT_PATHS, SPEC_FIELDS
+from thx_cron.schedules.instants import RANGE_TEXT, is_naive, range_error, wall_to_instant
+from thx_cron.schedules.schedule import InvalidSchedule, Kind, parse_timezone
+from thx_cron.schedules.schedule_fields import INPUT_PATHS, SPEC_FIELDS
 from thx_cron_graphql.types import MisfirePolicy, OverlapPolicy
 
 
@@ -141,7 +141,8 @@ def schedule_values(schedule: ScheduleInput, timezone: str) -> dict[str, Any]:
 
 
 def _aware(at: Any, timezone: str) -> Any:
-    """A naive `at` as the instant it means in the job's zone (thx_cron.instants' one rule).
+    """A naive `at` as the instant it means in the job's zone (thx_cron.schedules.instants' one
+    rule).
 
     An unknown zone or an out-of-range time is left as it is, for validation to name.
     """

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from thx_cron.conf import thx_settings
-from thx_cron.metrics import DISPATCH_TICK, RunCollector
+from thx_cron.ops.metrics import DISPATCH_TICK, RunCollector
 from thx_cron_graphql.auth import InvalidToken, user_for_authorization
 from thx_cron_notifications.metrics import DeliveryCollector
 
@@ -19,7 +19,7 @@ def registry() -> CollectorRegistry:
     collected.register(RunCollector())
     collected.register(DeliveryCollector())
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # The dispatchers on this host write their tick times there (see thx_cron.metrics).
+        # The dispatchers on this host write their tick times there (see thx_cron.ops.metrics).
         from prometheus_client import multiprocess
 
         multiprocess.MultiProcessCollector(collected)

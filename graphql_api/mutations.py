@@ -9,7 +9,7 @@ import strawberry_django
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from thx_cron.declarations import DECLARED_IN_CODE
+from thx_cron.declared.declarations import DECLARED_IN_CODE
 from thx_cron.models import Job, RunFinished
 from thx_cron_graphql.errors import InputError, NotAllowed, remap
 from thx_cron_graphql.inputs import (

@@ -1,8 +1,8 @@
 """Who the caller is and what they may do: shared by every resolver of the API.
 
-Who sees what is ``thx_cron.visibility`` (anonymous callers nothing, staff and superusers all,
-others their own), who changes what ``thx_cron.ownership`` (owners, or the Django model
-permission such as ``thx_cron.change_job``): this API and the admin read both from there.
+Who sees what is ``thx_cron.security.visibility`` (anonymous callers nothing, staff and superusers
+all, others their own), who changes what ``thx_cron.security.ownership`` (owners, or the Django
+model permission such as ``thx_cron.change_job``): this API and the admin read both from there.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from strawberry.types import Info as StrawberryInfo
 from strawberry_django.auth.utils import get_current_user
 
 from thx_cron.models import Job, JobLog
-from thx_cron.ownership import may_change
+from thx_cron.security.ownership import may_change
 from thx_cron_graphql.errors import NotAllowed, NotFound
 from thx_cron_graphql.ids import decode_id
 

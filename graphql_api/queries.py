@@ -13,10 +13,10 @@ from strawberry import relay
 from strawberry_django.fields.types import OperationInfo
 from strawberry_django.optimizer import optimize
 
+from thx_cron.actions.registry import registry
 from thx_cron.models import Job, JobEvent, JobLog
-from thx_cron.registry import registry
-from thx_cron.schedule import InvalidSchedule, parse_timezone
-from thx_cron.schedule_fields import place_of, schedule_from_fields
+from thx_cron.schedules.schedule import InvalidSchedule, parse_timezone
+from thx_cron.schedules.schedule_fields import place_of, schedule_from_fields
 from thx_cron_graphql.connections import PAGE_LIMIT_NOTE, ListConnection, connection
 from thx_cron_graphql.errors import operation_info
 from thx_cron_graphql.filters import JobFilter, JobLogFilter, JobLogOrder, JobOrder

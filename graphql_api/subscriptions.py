@@ -8,8 +8,9 @@ from typing import Any
 import strawberry
 from asgiref.sync import sync_to_async
 
-from thx_cron import event_stream, visibility
+from thx_cron import event_stream
 from thx_cron.models import Job, JobEvent
+from thx_cron.security import visibility
 from thx_cron_graphql.errors import NotAllowed, NotFound
 from thx_cron_graphql.ids import decode_id
 from thx_cron_graphql.permissions import LOGIN_REQUIRED, Info, current_user

@@ -16,11 +16,12 @@ from strawberry.scalars import JSON
 from strawberry.types.base import get_object_definition
 from strawberry_django.relay import DjangoListConnection
 
-from thx_cron import durations, visibility
-from thx_cron.misfire import MisfirePolicy as Misfire
+from thx_cron import durations
 from thx_cron.models import Job, JobEvent, JobLog
-from thx_cron.schedule import Kind, parse_timezone
-from thx_cron.schedule_fields import SCHEDULE_FIELDS
+from thx_cron.schedules.misfire import MisfirePolicy as Misfire
+from thx_cron.schedules.schedule import Kind, parse_timezone
+from thx_cron.schedules.schedule_fields import SCHEDULE_FIELDS
+from thx_cron.security import visibility
 from thx_cron_graphql.connections import PAGE_LIMIT_NOTE, connection
 from thx_cron_graphql.errors import InvalidArgument
 from thx_cron_graphql.fields import ColumnField, is_model_type, node_ids_from_pk

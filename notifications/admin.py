@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 
 from thx_cron.admin import display
 from thx_cron.models import JobLog
-from thx_cron.ownership import OwnedObjectAdmin
+from thx_cron.security.ownership import OwnedObjectAdmin
 from thx_cron_notifications.models import NotificationDelivery, NotificationRule
 from thx_cron_notifications.rules import Event
 

@@ -2,7 +2,7 @@
 
 Sends obey the outbound address policy: the hosts a URL names are vetted when a rule is saved
 and again before each send, and every socket Apprise opens while sending is vetted at connect
-time (Apprise has no hook for its connections; `thx_cron.outbound.guarded` watches them).
+time (Apprise has no hook for its connections; `thx_cron.security.outbound.guarded` watches them).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import apprise
 
-from thx_cron import outbound
+from thx_cron.security import outbound
 from thx_cron_notifications import masking
 
 # Our event words -> Apprise's notification types (they pick icons and colours in chat tools).

@@ -25,7 +25,7 @@ def ensure_q2_schedule(sender: Any = None, **kwargs: Any) -> None:
 
     from thx_cron.conf import thx_settings
     from thx_cron.models import JobEvent
-    from thx_cron.scheduling_q2 import tables_exist
+    from thx_cron.q2_schedules import tables_exist
     from thx_cron_notifications.models import EventCursor, NotificationRule
     from thx_cron_notifications.queue import SWEEP_TASK
 

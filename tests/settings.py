@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-from thx_cron import login_throttle
+from thx_cron.security import login_throttle
 from thx_cron.standalone.database import database_config
 
 SECRET_KEY = "thx-cron-tests"

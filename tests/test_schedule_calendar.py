@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec
+from thx_cron.schedules.schedule import InvalidSchedule, Schedule, ScheduleSpec
 
 
 def calendar(zone: str = "UTC", **fields: Any) -> Schedule:

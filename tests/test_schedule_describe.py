@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from cron_descriptor import Options
 
-from thx_cron import cron_words as cron_module
-from thx_cron.schedule import Schedule, ScheduleSpec
+from thx_cron.schedules import cron_words as cron_module
+from thx_cron.schedules.schedule import Schedule, ScheduleSpec
 
 
 def describe(zone: str = "UTC", **spec: Any) -> str:

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import pytest
 
-from thx_cron.schedule import Schedule, ScheduleSpec
+from thx_cron.schedules.schedule import Schedule, ScheduleSpec
 
 
 def every(seconds: int, zone: str = "UTC", **window: datetime) -> Schedule:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from thx_cron.schedule import Schedule, ScheduleSpec
+from thx_cron.schedules.schedule import Schedule, ScheduleSpec
 
 
 def once(at: datetime, zone: str = "UTC", **window: datetime) -> Schedule:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
+from thx_cron.schedules.schedule import InvalidSchedule, Schedule, ScheduleSpec, parse_timezone
 
 
 def rejection(schedule: Schedule) -> InvalidSchedule:

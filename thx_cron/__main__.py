@@ -1,3 +1,3 @@
-from thx_cron.cli import main
+from thx_cron.standalone.cli import main
 
 main()

@@ -14,10 +14,10 @@ class ThxCronConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from thx_cron import checks, host_checks  # noqa: F401  (registers the system checks)
-        from thx_cron.builtin_actions import register_builtins
+        from thx_cron.actions.builtin_actions import register_builtins
+        from thx_cron.actions.registry import registry
         from thx_cron.conf import ThxCronSettings
-        from thx_cron.registry import registry
-        from thx_cron.scheduling_q2 import ensure_q2_schedules
+        from thx_cron.q2_schedules import ensure_q2_schedules
 
         # Raw values here: a malformed one is skipped and reported by the checks (E005, E002, E021).
         register_builtins(registry, demo=ThxCronSettings.DEMO_ACTIONS.raw() is True)
@@ -27,10 +27,10 @@ class ThxCronConfig(AppConfig):
         autodiscover_modules("cron_actions")
         _import_action_modules(ThxCronSettings.ACTION_MODULES.raw())
         post_migrate.connect(ensure_q2_schedules, sender=self)
-        post_migrate.connect(sync_declared_jobs, sender=self, dispatch_uid="thx_cron.sync")
+        post_migrate.connect(sync_declared_jobs, sender=self, dispatch_uid="thx_cron.declared.sync")
         from django_q.signals import pre_execute
 
-        from thx_cron.execution import remember_task
+        from thx_cron.runner.execution import remember_task
 
         pre_execute.connect(remember_task, dispatch_uid="thx_cron.remember_task")
 
@@ -50,6 +50,6 @@ def _import_action_modules(modules: object) -> None:
 
 def sync_declared_jobs(sender: object, using: str = "default", **kwargs: object) -> None:
     """After migrate, bring declared jobs in line with the code (post_migrate)."""
-    from thx_cron.sync import sync_quietly
+    from thx_cron.declared.sync import sync_quietly
 
     sync_quietly("migrate", using=using)

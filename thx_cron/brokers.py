@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from thx_cron.per_process import PerProcess
+from thx_cron.processes.per_process import PerProcess
 
 
 class _Brokers:

@@ -156,7 +156,7 @@ def check_declared_jobs(app_configs: Any = None, **kwargs: Any) -> list[Error | 
     """Report declarations that cannot become jobs (thx_cron.E020) and unimportable modules."""
     from importlib import import_module
 
-    from thx_cron import sync
+    from thx_cron.declared import sync
 
     errors: list[Error | Warning] = []
     modules = S.ACTION_MODULES.raw()
@@ -234,7 +234,7 @@ def check_fair_use(app_configs: Any = None, **kwargs: Any) -> list[Error | Warni
 
 @register()
 def check_login_throttle(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
-    from thx_cron import login_throttle
+    from thx_cron.security import login_throttle
 
     missing = []
     if "axes" not in settings.INSTALLED_APPS:

@@ -17,13 +17,14 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from thx_cron import brokers, events, misfire, recovery
+from thx_cron import brokers, events, recovery
 from thx_cron.conf import thx_settings
 from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron.schedules import misfire
 
 logger = logging.getLogger(__name__)
 
-RUN_TASK = "thx_cron.execution.execute"
+RUN_TASK = "thx_cron.runner.execution.execute"
 # django-q2 stops a task this long after the job's own timeout, as a backstop to our own alarm.
 Q2_TIMEOUT_MARGIN = 15
 

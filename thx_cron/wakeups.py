@@ -14,7 +14,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 
-from thx_cron.per_process import PerProcess
+from thx_cron.processes.per_process import PerProcess
 
 logger = logging.getLogger(__name__)
 

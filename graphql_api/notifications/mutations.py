@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from thx_cron.models import Job
-from thx_cron.ownership import may_change
+from thx_cron.security.ownership import may_change
 from thx_cron_graphql.errors import InputError, NotAllowed, NotFound, remap
 from thx_cron_graphql.ids import decode_id
 from thx_cron_graphql.notifications.inputs import NotificationRuleInput

@@ -10,7 +10,7 @@ import strawberry_django
 from django.db.models import QuerySet
 from strawberry import relay
 
-from thx_cron import visibility
+from thx_cron.security import visibility
 from thx_cron_graphql.permissions import Info, current_user
 from thx_cron_graphql.types import JobLogType, JobType
 from thx_cron_notifications.models import NotificationDelivery, NotificationRule

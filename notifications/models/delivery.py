@@ -8,12 +8,12 @@ from django.db import models
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from thx_cron import visibility
+from thx_cron.security import visibility
 
 
 class NotificationDeliveryQuerySet(models.QuerySet["NotificationDelivery"]):
     def visible_to(self, user: visibility.User | None) -> NotificationDeliveryQuerySet:
-        """Deliveries of the rules the user may see (thx_cron/visibility.py)."""
+        """Deliveries of the rules the user may see (thx_cron/security/visibility.py)."""
         return visibility.visible(self, user)
 
     def due(self, now: datetime) -> NotificationDeliveryQuerySet:

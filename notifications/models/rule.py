@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from thx_cron import durations, limits, visibility
+from thx_cron import durations
 from thx_cron.models.choices import text_choices
+from thx_cron.security import limits, visibility
 from thx_cron_notifications import notifier, rendering
 from thx_cron_notifications import rules as matching
 
@@ -22,7 +23,7 @@ MAX_URLS = limits.MAX_URLS
 
 class NotificationRuleQuerySet(models.QuerySet["NotificationRule"]):
     def visible_to(self, user: visibility.User | None) -> NotificationRuleQuerySet:
-        """Rules the user may see (thx_cron/visibility.py)."""
+        """Rules the user may see (thx_cron/security/visibility.py)."""
         return visibility.visible(self, user)
 
     def active(self) -> NotificationRuleQuerySet:
@@ -235,7 +236,7 @@ def duration_errors(rule: NotificationRule, events: list[Any]) -> list[tuple[str
 
 
 def limit_problems(rule: NotificationRule) -> list[tuple[str, str | None]]:
-    """Return (field, problem or None) for each text and list against thx_cron.limits."""
+    """Return (field, problem or None) for each text and list against thx_cron.security.limits."""
     return [
         ("name", limits.text_problem(rule.name, limits.MAX_NAME)),
         ("urls", limits.texts_problem(rule.urls, limits.MAX_URLS, limits.MAX_URL, "URL")),

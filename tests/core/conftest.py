@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from thx_cron.registry import registry
+from thx_cron.actions.registry import registry
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def temporary_action() -> Iterator[Any]:
 @pytest.fixture
 def decorated_jobs() -> Iterator[None]:
     """Forget the `@thx_cron.job` declarations and actions a test makes."""
-    from thx_cron import declarations
+    from thx_cron.declared import declarations
 
     before = declarations.decorated()
     names = {action.name for action in registry.all()}

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from thx_cron import execution, lifecycle, statements
+from thx_cron import lifecycle, statements
 from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron.runner import execution
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

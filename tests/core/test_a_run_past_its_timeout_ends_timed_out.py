@@ -6,8 +6,9 @@ import signal
 
 import pytest
 
-from thx_cron import execution, lifecycle
+from thx_cron import lifecycle
 from thx_cron.models import JobLog
+from thx_cron.runner import execution
 
 pytestmark = pytest.mark.django_db
 

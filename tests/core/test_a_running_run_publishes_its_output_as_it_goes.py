@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from thx_cron import execution, lifecycle
+from thx_cron import lifecycle
 from thx_cron.models import JobEvent
+from thx_cron.runner import execution
 
 
 @pytest.mark.django_db(transaction=True)

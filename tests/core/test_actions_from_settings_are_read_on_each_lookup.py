@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from thx_cron import execution, lifecycle
+from thx_cron import lifecycle
+from thx_cron.actions.registry import ActionNotRegistered, registry
 from thx_cron.models import JobLog
-from thx_cron.registry import ActionNotRegistered, registry
+from thx_cron.runner import execution
 
 
 def test_an_action_added_to_the_setting_later_is_registered_at_once(settings):

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django_q.models import OrmQ
 
-from thx_cron import execution, lifecycle
+from thx_cron import lifecycle
 from thx_cron.models import Job, JobLog
+from thx_cron.runner import execution
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from thx_cron.declared.sync import sync
 from thx_cron.models import Job
-from thx_cron.sync import sync
 
 pytestmark = pytest.mark.django_db
 

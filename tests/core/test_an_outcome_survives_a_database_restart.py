@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.db import OperationalError
 
-from thx_cron import execution, lifecycle
+from thx_cron import lifecycle
 from thx_cron.models import JobLog
+from thx_cron.runner import execution
 
 
 @pytest.mark.django_db(transaction=True)  # the retry closes the connection, as after a restart

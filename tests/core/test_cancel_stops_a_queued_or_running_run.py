@@ -5,8 +5,9 @@ import threading
 import pytest
 
 from tests.processes import wait_for
-from thx_cron import execution, lifecycle
+from thx_cron import lifecycle
 from thx_cron.models import JobEvent, JobLog
+from thx_cron.runner import execution
 
 
 @pytest.mark.django_db

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 import thx_cron
+from thx_cron.declared.sync import SyncError, sync
 from thx_cron.models import Job, JobLog
-from thx_cron.sync import SyncError, sync
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tests.core.builders import queued_task_runs
-from thx_cron import dispatch, execution
+from thx_cron import dispatch
 from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron.runner import execution
 
 
 def at(text: str) -> datetime:

@@ -9,11 +9,13 @@ import django
 import pytest
 
 from tests.processes import sqlite_url, thx_process, wait_for
-from thx_cron import django_tasks, execution, lifecycle
+from thx_cron import lifecycle
+from thx_cron.actions import django_tasks
+from thx_cron.actions.registry import registry
 from thx_cron.checks import check_declared_jobs
+from thx_cron.declared.sync import SyncError, sync
 from thx_cron.models import Job, JobLog
-from thx_cron.registry import registry
-from thx_cron.sync import SyncError, sync
+from thx_cron.runner import execution
 
 DJANGO_6 = django.VERSION >= (6, 0)
 needs_django_6 = pytest.mark.skipif(not DJANGO_6, reason="Django Tasks come with Django 6.0")

@@ -13,8 +13,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django_q.models import OrmQ
 
-from thx_cron import execution, lifecycle
+from thx_cron import lifecycle
 from thx_cron.models import Job, JobLog, RunFinished
+from thx_cron.runner import execution
 
 pytestmark = pytest.mark.django_db
 

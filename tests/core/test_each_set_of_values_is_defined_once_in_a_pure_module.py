@@ -7,11 +7,11 @@ import ast
 import importlib.util
 from pathlib import Path
 
-from thx_cron.declarations import DEFINITION_FIELDS
-from thx_cron.misfire import MisfirePolicy
+from thx_cron.declared.declarations import DEFINITION_FIELDS
 from thx_cron.models import Job
-from thx_cron.schedule import Kind
-from thx_cron.schedule_fields import SCHEDULE_FIELDS
+from thx_cron.schedules.misfire import MisfirePolicy
+from thx_cron.schedules.schedule import Kind
+from thx_cron.schedules.schedule_fields import SCHEDULE_FIELDS
 from thx_cron_graphql.inputs import FIELD_PATHS
 from thx_cron_notifications.models import NotificationRule
 from thx_cron_notifications.rules import Event
@@ -33,7 +33,11 @@ def _imports(module: str) -> set[str]:
 def test_the_modules_that_define_them_import_no_django_not_even_through_each_other() -> None:
     # (The packages' __init__ modules are not followed: `thx_cron` re-exports the decorators.)
     ours = ("thx_cron.", "thx_cron_notifications.")
-    pending = ["thx_cron.schedule_fields", "thx_cron.misfire", "thx_cron_notifications.rules"]
+    pending = [
+        "thx_cron.schedules.schedule_fields",
+        "thx_cron.schedules.misfire",
+        "thx_cron_notifications.rules",
+    ]
     seen: set[str] = set()
     while pending:
         module = pending.pop()
@@ -44,7 +48,7 @@ def test_the_modules_that_define_them_import_no_django_not_even_through_each_oth
         assert not {name for name in imported if name.split(".")[0] == "django"}, module
         pending += [name for name in imported if name.startswith(ours)]
 
-    assert "thx_cron.schedule" in seen and "thx_cron.cron_walls" in seen
+    assert "thx_cron.schedules.schedule" in seen and "thx_cron.schedules.cron_walls" in seen
 
 
 def test_the_model_choices_are_the_pure_values() -> None:

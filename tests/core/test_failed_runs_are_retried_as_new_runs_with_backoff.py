@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from thx_cron import dispatch, execution, lifecycle
+from thx_cron import dispatch, lifecycle
 from thx_cron.models import JobEvent, JobLog
+from thx_cron.runner import execution
 
 pytestmark = pytest.mark.django_db
 

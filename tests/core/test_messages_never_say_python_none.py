@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.core.test_admin_manages_jobs_and_shows_runs import ADD_URL, job_form
-from thx_cron import declarations
-from thx_cron.limits import shown
+from thx_cron.declared import declarations
 from thx_cron.models import Job
+from thx_cron.security.limits import shown
 
 pytestmark = pytest.mark.django_db
 

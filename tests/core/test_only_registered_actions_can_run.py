@@ -6,15 +6,22 @@ import pytest
 from django.core.exceptions import ValidationError
 
 import thx_cron
-from thx_cron import builtin_actions, execution, lifecycle
+from thx_cron import lifecycle
+from thx_cron.actions import builtin_actions
+from thx_cron.actions.registry import ActionNotRegistered, registry
 from thx_cron.models import Job
-from thx_cron.registry import ActionNotRegistered, registry
+from thx_cron.runner import execution
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "name",
-    ["os.system", "thx_cron.builtin_actions.echo", "tests.cron_actions.noop", "builtins.eval"],
+    [
+        "os.system",
+        "thx_cron.actions.builtin_actions.echo",
+        "tests.cron_actions.noop",
+        "builtins.eval",
+    ],
 )
 def test_a_job_naming_an_unregistered_callable_is_rejected(make_job, name):
     with pytest.raises(ValidationError) as caught:

@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from thx_cron import execution, lifecycle
+from thx_cron import lifecycle
+from thx_cron.runner import execution
 
 pytestmark = pytest.mark.django_db
 

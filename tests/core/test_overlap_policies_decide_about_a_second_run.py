@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 
 from tests.core.builders import at
-from thx_cron import dispatch, execution, lifecycle
+from thx_cron import dispatch, lifecycle
 from thx_cron.models import JobEvent, JobLog
+from thx_cron.runner import execution
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.processes import wait_for
-from thx_cron import execution, lifecycle
+from thx_cron import lifecycle
 from thx_cron.models import Job
+from thx_cron.runner import execution
 
 # Runs beat from the heartbeat thread, which must see the rows: no test transaction around them.
 pytestmark = pytest.mark.django_db(transaction=True)

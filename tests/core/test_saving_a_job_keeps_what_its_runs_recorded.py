@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.core.builders import at, make_due
-from thx_cron import dispatch, execution, lifecycle
+from thx_cron import dispatch, lifecycle
 from thx_cron.models import Job
+from thx_cron.runner import execution
 
 pytestmark = pytest.mark.django_db
 

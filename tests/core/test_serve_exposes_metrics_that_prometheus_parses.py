@@ -100,7 +100,7 @@ def test_lateness_and_active_runs_are_reported(make_job, staff_user):
 
     from django.utils import timezone
 
-    from thx_cron.metrics import RunCollector
+    from thx_cron.ops.metrics import RunCollector
 
     job = make_job(name="late", cron="* * * * *")
     now = timezone.now()

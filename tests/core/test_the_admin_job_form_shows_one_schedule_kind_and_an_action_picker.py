@@ -9,8 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from thx_cron.actions.registry import registry
 from thx_cron.models import Job
-from thx_cron.registry import registry
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.processes import ROOT
 from thx_cron.checks import check_declared_jobs
-from thx_cron.jobs_file import read_jobs_file
+from thx_cron.declared.jobs_file import read_jobs_file
 
 
 def test_the_replacing_cron_jobs_file_is_valid(settings: Any, tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
+from thx_cron.declared.sync import sync
 from thx_cron.models import Job
-from thx_cron.sync import sync
 
 pytestmark = pytest.mark.django_db
 

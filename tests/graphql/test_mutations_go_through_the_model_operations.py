@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 from unittest import mock
 
-from thx_cron import execution, lifecycle
+from thx_cron import lifecycle
 from thx_cron.models import Job, JobLog
+from thx_cron.runner import execution
 
 
 def test_run_now_and_cancel_go_through_job_run_now_and_run_cancel(

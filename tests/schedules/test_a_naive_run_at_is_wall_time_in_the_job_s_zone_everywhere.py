@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from tests.graphql.client import GraphQLClient
 from thx_cron.models import Job
-from thx_cron.schedule import Schedule, ScheduleSpec
+from thx_cron.schedules.schedule import Schedule, ScheduleSpec
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from tests.schedules import expressions as ex
 from tests.schedules import reference
 from tests.schedules.test_cron_agrees_with_the_debian_reference import around_a_transition
-from thx_cron.schedule import Schedule, ScheduleSpec
+from thx_cron.schedules.schedule import Schedule, ScheduleSpec
 
 KNOWN_CRONSIM_DST_BUG = {"Australia/Lord_Howe"}
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.schedules import expressions as ex
 from tests.schedules import reference
-from thx_cron.schedule import Schedule, ScheduleSpec
+from thx_cron.schedules.schedule import Schedule, ScheduleSpec
 
 BOUNDED = settings(
     derandomize=True,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from thx_cron import cron
-from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec
+from thx_cron.schedules import cron
+from thx_cron.schedules.schedule import InvalidSchedule, Schedule, ScheduleSpec
 
 
 def refusal(expression: str) -> InvalidSchedule:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.graphql.client import GraphQLClient
 from tests.schedules import expressions as ex
-from thx_cron.schedule import InvalidSchedule, Schedule, ScheduleSpec
+from thx_cron.schedules.schedule import InvalidSchedule, Schedule, ScheduleSpec
 
 TICK = timedelta(microseconds=1)
 BOUNDED = settings(

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from tests.graphql.client import GraphQLClient
 from thx_cron.models import Job
-from thx_cron.schedule import Schedule, ScheduleSpec
+from thx_cron.schedules.schedule import Schedule, ScheduleSpec
 
 pytestmark = pytest.mark.django_db
 CREATE = """mutation($input: JobInput!) { createJob(input: $input) {

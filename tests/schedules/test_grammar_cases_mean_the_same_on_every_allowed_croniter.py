@@ -17,8 +17,8 @@ from pathlib import Path
 import croniter
 import pytest
 
-from thx_cron.cron import parse_cron
-from thx_cron.cron_walls import walls
+from thx_cron.schedules.cron import parse_cron
+from thx_cron.schedules.cron_walls import walls
 
 START = datetime(2027, 1, 1)  # a Friday
 CASES = [

@@ -10,9 +10,9 @@ from django.test import override_settings
 
 from tests.security.conftest import DEFAULT_POLICY, INTERNAL_HOSTS
 from tests.security.receiver import Receiver
-from thx_cron import outbound
-from thx_cron.builtin_actions import http_request
-from thx_cron.registry import ActionError, validate_call
+from thx_cron.actions.builtin_actions import http_request
+from thx_cron.actions.registry import ActionError, validate_call
+from thx_cron.security import outbound
 
 ONLY_LOOPBACK_BY_NAME = override_settings(
     THX_CRON_OUTBOUND_ALLOWED_HOSTS=["127.0.0.1"], THX_CRON_OUTBOUND_ALLOWED_NETWORKS=[]

@@ -1,5 +1,5 @@
-"""The bounds of thx_cron.limits hold outside GraphQL too: model validation (the Python API)
-and the admin's forms name the field."""
+"""The bounds of thx_cron.security.limits hold outside GraphQL too: model validation (the Python
+API) and the admin's forms name the field."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.core.test_admin_manages_jobs_and_shows_runs import ADD_URL, job_form
-from thx_cron import limits
 from thx_cron.models import Job
+from thx_cron.security import limits
 from thx_cron_notifications.models import NotificationRule
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from tests.notifications.flow import finish
 from tests.notifications.peers import SmtpServer, WebhookReceiver
 from tests.security.conftest import DEFAULT_POLICY, INTERNAL_HOSTS
 from tests.security.receiver import Receiver
-from thx_cron import outbound
+from thx_cron.security import outbound
 from thx_cron_notifications import delivery, processing
 from thx_cron_notifications.models import NotificationDelivery, NotificationRule
 

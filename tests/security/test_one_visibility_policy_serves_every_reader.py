@@ -1,7 +1,7 @@
 """Every reader of jobs, runs, events, rules and deliveries shows each user exactly what the one
-visibility policy (thx_cron/visibility.py) says: GraphQL lists, lookups and nested lists and a
-live subscription, served by a real `thx-cron web` process over loopback HTTP and WebSocket, and
-the Python querysets and in-memory test in this process."""
+visibility policy (thx_cron/security/visibility.py) says: GraphQL lists, lookups and nested lists
+and a live subscription, served by a real `thx-cron web` process over loopback HTTP and WebSocket,
+and the Python querysets and in-memory test in this process."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from strawberry.relay import GlobalID, to_base64
 
-from thx_cron import lifecycle, visibility
+from thx_cron import lifecycle
 from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron.security import visibility
 from thx_cron_graphql.auth import user_for_authorization
 from thx_cron_graphql.models import ApiToken
 from thx_cron_notifications.models import NotificationDelivery, NotificationRule

@@ -11,8 +11,9 @@ from django.core.management.base import SystemCheckError
 from django.test import override_settings
 from django.utils import timezone
 
-from thx_cron import execution, lifecycle
+from thx_cron import lifecycle
 from thx_cron.models import JobLog
+from thx_cron.runner import execution
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from thx_cron.addresses import AddressPolicy, kind
+from thx_cron.security.addresses import AddressPolicy, kind
 
 INTERNAL = {
     "127.0.0.1": "loopback",

@@ -16,7 +16,7 @@ from thx_cron.checks import check_settings
 
 REPORT = (
     "import django, json; django.setup();"
-    "from thx_cron import outbound; from thx_cron.conf import thx_settings;"
+    "from thx_cron.security import outbound; from thx_cron.conf import thx_settings;"
     "from thx_cron.checks import check_settings;"
     "p = outbound.policy();"
     "print(json.dumps({'hosts': sorted(p.hosts), 'networks': [str(n) for n in p.networks],"

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 
 from thx_cron.durations import format_duration
 from thx_cron.models import JobLog
-from thx_cron.schedule import InvalidSchedule, parse_timezone
+from thx_cron.schedules.schedule import InvalidSchedule, parse_timezone
 
 SECONDS = "%Y-%m-%d %H:%M:%S"
 EMPTY = "-"

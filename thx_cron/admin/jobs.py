@@ -19,13 +19,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from thx_cron.actions.registry import registry
 from thx_cron.admin import display
-from thx_cron.declarations import DEFINITION_FIELDS
+from thx_cron.declared.declarations import DEFINITION_FIELDS
 from thx_cron.models import Job
 from thx_cron.models.job import RUN_SUMMARY_FIELDS
-from thx_cron.ownership import OwnedObjectAdmin, may_change
-from thx_cron.registry import registry
-from thx_cron.schedule import InvalidSchedule, parse_timezone
+from thx_cron.schedules.schedule import InvalidSchedule, parse_timezone
+from thx_cron.security.ownership import OwnedObjectAdmin, may_change
 
 PREVIEW_COUNT = 5
 RECENT_RUNS = 10

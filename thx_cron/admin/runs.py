@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from thx_cron.admin import display
 from thx_cron.admin.jobs import user_of
 from thx_cron.models import JobLog, RunFinished
-from thx_cron.ownership import may_change
+from thx_cron.security.ownership import may_change
 
 
 def _zone(run: object) -> str:

@@ -6,7 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
-from thx_cron import visibility
+from thx_cron.security import visibility
 
 
 class JobEventQuerySet(models.QuerySet["JobEvent"]):
@@ -15,7 +15,7 @@ class JobEventQuerySet(models.QuerySet["JobEvent"]):
         return qs.filter(id__gt=event_id) if event_id else qs
 
     def visible_to(self, user: visibility.User | None) -> JobEventQuerySet:
-        """The ones of the jobs the user may see (thx_cron/visibility.py)."""
+        """The ones of the jobs the user may see (thx_cron/security/visibility.py)."""
         return visibility.visible(self, user)
 
 

@@ -11,14 +11,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now
 
-from thx_cron import limits, registry, visibility
+from thx_cron.actions import registry
 from thx_cron.conf import thx_settings
-from thx_cron.instants import is_naive, range_error, wall_to_instant
-from thx_cron.misfire import MisfirePolicy
 from thx_cron.models.choices import text_choices
 from thx_cron.models.run import JobLog
-from thx_cron.schedule import InvalidSchedule, Kind, Schedule, parse_timezone
-from thx_cron.schedule_fields import SCHEDULE_FIELDS, place_of, schedule_from_fields
+from thx_cron.schedules.instants import is_naive, range_error, wall_to_instant
+from thx_cron.schedules.misfire import MisfirePolicy
+from thx_cron.schedules.schedule import InvalidSchedule, Kind, Schedule, parse_timezone
+from thx_cron.schedules.schedule_fields import SCHEDULE_FIELDS, place_of, schedule_from_fields
+from thx_cron.security import limits, visibility
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -55,7 +56,7 @@ class JobQuerySet(models.QuerySet["Job"]):
         return self.filter(enabled=True, next_run_at__lte=now).order_by("next_run_at")
 
     def visible_to(self, user: visibility.User | None) -> JobQuerySet:
-        """Jobs the user may see (thx_cron/visibility.py)."""
+        """Jobs the user may see (thx_cron/security/visibility.py)."""
         return visibility.visible(self, user)
 
     def with_tag(self, tag: str) -> JobQuerySet:
@@ -103,7 +104,8 @@ class Job(models.Model):
     )
     tags = models.JSONField(default=list, blank=True)
     enabled = models.BooleanField(default=True)
-    # Jobs declared in code (thx_cron.sync): their key, and whether the code still declares them.
+    # Jobs declared in code (thx_cron.declared.sync): their key, and whether the code still declares
+    # them.
     key = models.CharField(
         max_length=200,
         null=True,
@@ -322,7 +324,8 @@ class Job(models.Model):
             raise ValidationError(errors)
 
     def limit_problems(self) -> list[tuple[str, str | None]]:
-        """Return (field, problem or None) for each text and list against thx_cron.limits."""
+        """Return (field, problem or None) for each text and list against
+        thx_cron.security.limits."""
         json_bounds = (limits.MAX_ARGUMENTS_SIZE, limits.MAX_ARGUMENTS_DEPTH)
         return [
             ("name", limits.text_problem(self.name, limits.MAX_NAME)),
@@ -389,7 +392,8 @@ class Job(models.Model):
 
     def run_in_foreground(self, *, triggered_by: AbstractBaseUser | None = None) -> JobLog:
         """Run the job now in this process (its output echoed to the terminal), without retries."""
-        from thx_cron import execution, lifecycle
+        from thx_cron import lifecycle
+        from thx_cron.runner import execution
 
         run = lifecycle.create_run(self, trigger=JobLog.Trigger.MANUAL, triggered_by=triggered_by)
         return execution.run_in_foreground(run)

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from thx_cron import visibility
+from thx_cron.security import visibility
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -50,7 +50,7 @@ class JobLogQuerySet(models.QuerySet["JobLog"]):
         return self.filter(status__in=JobLog.FINISHED_STATUSES)
 
     def visible_to(self, user: visibility.User | None) -> JobLogQuerySet:
-        """The ones of the jobs the user may see (thx_cron/visibility.py)."""
+        """The ones of the jobs the user may see (thx_cron/security/visibility.py)."""
         return visibility.visible(self, user)
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from thx_cron import login_throttle
-from thx_cron.log_format import logging_config
+from thx_cron.ops.log_format import logging_config
+from thx_cron.security import login_throttle
 from thx_cron.standalone import environment as env
 from thx_cron.standalone.database import database_config
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from thx_cron import dispatch
-from thx_cron.worker import dispatch_forever
+from thx_cron.processes.worker import dispatch_forever
 
 
 class Command(BaseCommand):

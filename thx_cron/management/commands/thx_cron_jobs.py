@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from thx_cron.declared.sync import SyncError, sync
 from thx_cron.models import Job
-from thx_cron.sync import SyncError, sync
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from thx_cron import process_group
+from thx_cron.processes import process_group
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from thx_cron.management.arguments import check_port_free, port
-from thx_cron.server import serve
+from thx_cron.standalone.server import serve
 
 
 class Command(BaseCommand):

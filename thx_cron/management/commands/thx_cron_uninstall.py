@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from thx_cron.uninstall import uninstall
+from thx_cron.ops.uninstall import uninstall
 
 
 class Command(BaseCommand):

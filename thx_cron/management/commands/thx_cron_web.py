@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from thx_cron.management.arguments import check_port_free, port, positive_int
-from thx_cron.server import run_web
+from thx_cron.standalone.server import run_web
 
 
 class Command(BaseCommand):

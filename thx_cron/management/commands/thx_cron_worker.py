@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from thx_cron.sync import sync_quietly
-from thx_cron.worker import run_worker
+from thx_cron.declared.sync import sync_quietly
+from thx_cron.processes.worker import run_worker
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 """Iterate the wall-clock times of a normalised cron expression with croniter, and prove whether
 an expression can occur at all without asking croniter to search centuries.
 
-Pure logic over naive datetimes. `thx_cron.cron` builds the streams; croniter only ever reads
-explicit lists of values with at most one restricted day field (or two, always ANDed), so the
+Pure logic over naive datetimes. `thx_cron.schedules.cron` builds the streams; croniter only ever
+reads explicit lists of values with at most one restricted day field (or two, always ANDed), so the
 forms whose reading changed between croniter versions never reach it.
 """
 
@@ -17,7 +17,7 @@ from datetime import datetime, time, timedelta
 
 from croniter import CroniterBadDateError, croniter
 
-from thx_cron.instants import FIRST_YEAR, LAST_YEAR
+from thx_cron.schedules.instants import FIRST_YEAR, LAST_YEAR
 
 _SECOND = timedelta(seconds=1)
 _DAY = timedelta(days=1)

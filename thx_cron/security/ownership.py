@@ -2,7 +2,7 @@
 
 Owners may always change their own objects; changing someone else's needs the Django model
 permission (``<app>.change_<model>``, ``<app>.delete_<model>``), which superusers hold implicitly.
-Who may *see* an object is ``thx_cron.visibility`` (staff and superusers see all).
+Who may *see* an object is ``thx_cron.security.visibility`` (staff and superusers see all).
 """
 
 from __future__ import annotations

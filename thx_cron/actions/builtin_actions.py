@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 
 from django.core import management
 
-from thx_cron import outbound
+from thx_cron.actions.programs import check_program, run_program
+from thx_cron.actions.registry import ActionError, Registry
 from thx_cron.conf import thx_settings
-from thx_cron.limits import shown
-from thx_cron.programs import check_program, run_program
-from thx_cron.registry import ActionError, Registry
+from thx_cron.security import outbound
+from thx_cron.security.limits import shown
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from thx_cron.schedule import Kind, Schedule, ScheduleSpec
+from thx_cron.schedules.schedule import Kind, Schedule, ScheduleSpec
 
 # The fields a schedule input sets (the spec: its kind and the fields each kind reads).
 SPEC_FIELDS = (

@@ -11,10 +11,11 @@ from types import FrameType
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from thx_cron import dispatch, metrics, recovery
-from thx_cron.children import ChildFailed, ClusterChild
+from thx_cron import dispatch, recovery
 from thx_cron.conf import thx_settings
 from thx_cron.models import Job
+from thx_cron.ops import metrics
+from thx_cron.processes.children import ChildFailed, ClusterChild
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from thx_cron import events
-from thx_cron.capture import BoundedBuffer
-from thx_cron.interrupt import Interrupter
 from thx_cron.models import JobEvent, JobLog
-from thx_cron.per_process import PerProcess
+from thx_cron.processes.per_process import PerProcess
+from thx_cron.runner.capture import BoundedBuffer
+from thx_cron.runner.interrupt import Interrupter
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from thx_cron.declarations import DeclarationError
+from thx_cron.declared.declarations import DeclarationError
 
 
 def read_jobs_file(path: str) -> list[tuple[dict[str, Any], str]]:

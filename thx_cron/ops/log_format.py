@@ -50,7 +50,7 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
         "disable_existing_loggers": False,
         "formatters": {
             "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-            "json": {"()": "thx_cron.log_format.JsonFormatter"},
+            "json": {"()": "thx_cron.ops.log_format.JsonFormatter"},
         },
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format}},
         "root": {"handlers": ["console"], "level": level or "WARNING"},

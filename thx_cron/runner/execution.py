@@ -12,13 +12,14 @@ from typing import TextIO, TypeVar
 
 from django.db import InterfaceError, OperationalError, connection, transaction
 
-from thx_cron import lifecycle, run_log, statements
-from thx_cron.capture import capture
+from thx_cron import lifecycle, statements
+from thx_cron.actions.registry import ActionNotRegistered, registry
 from thx_cron.conf import thx_settings
-from thx_cron.heartbeat import Heartbeat
-from thx_cron.interrupt import Interrupter, RunCancelled, RunTimedOut
 from thx_cron.models import Job, JobLog
-from thx_cron.registry import ActionNotRegistered, registry
+from thx_cron.ops import run_log
+from thx_cron.runner.capture import capture
+from thx_cron.runner.heartbeat import Heartbeat
+from thx_cron.runner.interrupt import Interrupter, RunCancelled, RunTimedOut
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

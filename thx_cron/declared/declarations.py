@@ -2,7 +2,7 @@
 
 A declaration is read into the Job field values it stands for (`Declaration.fields`); reading
 it checks its shape and names the offending key. Whether the values make a valid job (a known
-action, a valid cron, a real zone) is the model's validation, run by `thx_cron.sync`.
+action, a valid cron, a real zone) is the model's validation, run by `thx_cron.declared.sync`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from thx_cron import django_tasks
-from thx_cron.limits import shown
-from thx_cron.registry import registry
-from thx_cron.schedule_fields import SCHEDULE_FIELDS
+from thx_cron.actions import django_tasks
+from thx_cron.actions.registry import registry
+from thx_cron.schedules.schedule_fields import SCHEDULE_FIELDS
+from thx_cron.security.limits import shown
 
 # The fields of a declared job that its declaration owns; nothing else may change them.
 DEFINITION_FIELDS = (

@@ -9,7 +9,7 @@ The rule is written once, in `Viewer.of`, and read in two forms derived from it:
 a queryset (GraphQL lists, lookups, the admin, the Python API), `predicate` tests objects in memory
 (live subscriptions). A model joins with `register`: the models of this app below, the
 notification app's in its own models, so that dependencies keep pointing at thx_cron.
-Who may *change* an object is `thx_cron.ownership`.
+Who may *change* an object is `thx_cron.security.ownership`.
 """
 
 from __future__ import annotations
@@ -95,7 +95,9 @@ def _entry(model: type[Model]) -> _Entry:
     try:
         owner, through = _declared[model]
     except KeyError:
-        raise LookupError(f"{model!r} is not registered with thx_cron.visibility.") from None
+        raise LookupError(
+            f"{model!r} is not registered with thx_cron.security.visibility."
+        ) from None
     parent: type[Model] | None = None
     if owner is not None:
         path = model._meta.get_field(owner).attname  # type: ignore[union-attr]

@@ -18,9 +18,9 @@ from collections import deque
 from fnmatch import fnmatchcase
 from typing import Any
 
+from thx_cron.actions.registry import ActionError
 from thx_cron.conf import thx_settings
-from thx_cron.interrupt import RunTimedOut
-from thx_cron.registry import ActionError
+from thx_cron.runner.interrupt import RunTimedOut
 
 # Characters that only mean something to a shell: here they would be part of the file name.
 SHELL_METACHARACTERS = frozenset(";&|<>`$(){}[]*?!~'\"\\\n\t ")

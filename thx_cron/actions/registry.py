@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from thx_cron import django_tasks
+from thx_cron.actions import django_tasks
 
 ActionFunc = Callable[..., Any]
 

@@ -23,8 +23,8 @@ from urllib.parse import urljoin, urlsplit
 
 import urllib3
 
-from thx_cron.addresses import AddressPolicy, IPAddress, parse_address
 from thx_cron.conf import thx_settings
+from thx_cron.security.addresses import AddressPolicy, IPAddress, parse_address
 
 logger = logging.getLogger(__name__)
 

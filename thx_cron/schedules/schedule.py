@@ -5,7 +5,8 @@ every instant passed in must be aware (any zone).
 
 Kinds:
 
-- ``cron``: croniter's grammar (see `thx_cron.cron`); weekday 0 or 7 is Sunday, as in cron.
+- ``cron``: croniter's grammar (see `thx_cron.schedules.cron`); weekday 0 or 7 is Sunday, as in
+  cron.
 - ``calendar``: explicit year / month / day / hour / minute / weekday fields, each optional.
   Fields less significant than the least significant given field default to their minimum
   (minute 0, hour 0, day 1, month 1), more significant ones to "every" (APScheduler's rule), with
@@ -20,16 +21,16 @@ Kinds:
 ``start_at`` and ``end_at`` bound every kind: no occurrence before the one or after the other.
 
 Daylight saving time follows Debian's cron. Wall-clock times come from croniter on naive
-datetimes (see `thx_cron.cron`) and are mapped to instants here. A fixed-time schedule (neither the
-cron minute nor the hour field starts with ``*``; a calendar whose minute and hour are given or
-default to their minimum) whose time falls in a spring-forward gap runs once, at the jump; in the
-repeated fall-back hour it runs once, at the first pass. A wildcard schedule (minute or hour field
-starting with ``*``) runs at every wall-clock time that exists: gap times are skipped and repeated
-times run at both instants.
+datetimes (see `thx_cron.schedules.cron`) and are mapped to instants here. A fixed-time schedule
+(neither the cron minute nor the hour field starts with ``*``; a calendar whose minute and hour are
+given or default to their minimum) whose time falls in a spring-forward gap runs once, at the jump;
+in the repeated fall-back hour it runs once, at the first pass. A wildcard schedule (minute or hour
+field starting with ``*``) runs at every wall-clock time that exists: gap times are skipped and
+repeated times run at both instants.
 
-Every instant is bounded to the years 1970-2199 (`thx_cron.instants`): validate() refuses a window
-or an ``at`` outside them, and the query methods are total: an ``after`` or ``moment`` outside the
-range is moved to its edge, never an OverflowError.
+Every instant is bounded to the years 1970-2199 (`thx_cron.schedules.instants`): validate() refuses
+a window or an ``at`` outside them, and the query methods are total: an ``after`` or ``moment``
+outside the range is moved to its edge, never an OverflowError.
 """
 
 from __future__ import annotations
@@ -43,10 +44,16 @@ from functools import lru_cache
 from itertools import islice, takewhile
 from zoneinfo import ZoneInfo, available_timezones
 
-from thx_cron.cron import CronError, CronExpression, calendar_expression, describe_cron, parse_cron
-from thx_cron.cron_walls import walls
-from thx_cron.instants import BEYOND, clamp, is_naive, range_error, wall_to_instant
-from thx_cron.limits import shown
+from thx_cron.schedules.cron import (
+    CronError,
+    CronExpression,
+    calendar_expression,
+    describe_cron,
+    parse_cron,
+)
+from thx_cron.schedules.cron_walls import walls
+from thx_cron.schedules.instants import BEYOND, clamp, is_naive, range_error, wall_to_instant
+from thx_cron.security.limits import shown
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TICK = timedelta(microseconds=1)

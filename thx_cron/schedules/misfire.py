@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from thx_cron.schedule import Schedule
+from thx_cron.schedules.schedule import Schedule
 
 _TICK = timedelta(microseconds=1)
 

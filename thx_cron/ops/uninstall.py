@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from thx_cron.scheduling_q2 import remove_q2_schedules
+from thx_cron.q2_schedules import remove_q2_schedules
 
 # Dependents first: notifications and the API's tokens refer to thx_cron's tables.
 APP_LABELS = ("thx_cron_notifications", "thx_cron_graphql", "thx_cron")

@@ -1,7 +1,7 @@
 """The clusters a worker supervises: one `thx_cron_queue` child per django-q2 queue.
 
-Each child runs in a process group of its own (see thx_cron.process_group) and inherits this
-process's import path and settings module, so that it starts wherever the worker was started
+Each child runs in a process group of its own (see thx_cron.processes.process_group) and inherits
+this process's import path and settings module, so that it starts wherever the worker was started
 from (systemd runs it from /). A child that dies is restarted; one that keeps dying stops the
 worker with an error instead of leaving a queue unserved in silence.
 """
@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from thx_cron import process_group
+from thx_cron.processes import process_group
 
 logger = logging.getLogger(__name__)
 

@@ -1,9 +1,9 @@
 """Read and check cron expressions, and normalise them before croniter sees them.
 
 Pure logic over naive wall-clock times; mapping them to instants (and so DST) is the job of
-`thx_cron.schedule`. The grammar is specified in docs/schedules.md ("Cron expressions"): 5 fields
-(minute hour day-of-month month day-of-week), an optional 6th for seconds and 7th for the year,
-`L`, `W`, `#`, names, and the aliases `@yearly @annually @monthly @weekly @daily @midnight
+`thx_cron.schedules.schedule`. The grammar is specified in docs/schedules.md ("Cron expressions"): 5
+fields (minute hour day-of-month month day-of-week), an optional 6th for seconds and 7th for the
+year, `L`, `W`, `#`, names, and the aliases `@yearly @annually @monthly @weekly @daily @midnight
 @hourly`.
 
 croniter stays the engine, but its reading of some forms changed between versions (an equal
@@ -11,7 +11,8 @@ range `13-13` is the whole field from croniter 5 on, day-of-week steps, `#` with
 of month), so thx-cron decides the meaning here: every field becomes an explicit list of values,
 the day-of-month/day-of-week rule (OR only when neither field starts with `*`) is applied by
 splitting the expression into streams that croniter only ever reads one day field of (see
-`thx_cron.cron_walls`), and forms whose meaning is unclear are refused with the field named.
+`thx_cron.schedules.cron_walls`), and forms whose meaning is unclear are refused with the field
+named.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from calendar import isleap
 from dataclasses import dataclass
 from functools import lru_cache
 
-from thx_cron.cron_walls import CronExpression, Stream, compile_streams
-from thx_cron.cron_words import describe_cron
-from thx_cron.instants import FIRST_YEAR, LAST_YEAR
-from thx_cron.limits import shown
+from thx_cron.schedules.cron_walls import CronExpression, Stream, compile_streams
+from thx_cron.schedules.cron_words import describe_cron
+from thx_cron.schedules.instants import FIRST_YEAR, LAST_YEAR
+from thx_cron.security.limits import shown
 
 __all__ = ["CronError", "CronExpression", "calendar_expression", "describe_cron", "parse_cron"]
 
@@ -288,7 +289,8 @@ def calendar_expression(
     minute: int | None,
     weekday: int | None,
 ) -> CronExpression:
-    """Check calendar fields and translate them into an expression (see `thx_cron.schedule`)."""
+    """Check calendar fields and translate them into an expression (see
+    `thx_cron.schedules.schedule`)."""
     values = {"year": year, "month": month, "day": day, "hour": hour, "minute": minute}
     for name, value in {**values, "weekday": weekday}.items():
         low, high = _CALENDAR_RANGES[name]

@@ -14,12 +14,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connections, transaction
 
-from thx_cron import declarations
 from thx_cron.conf import ThxCronSettings
-from thx_cron.declarations import DEFINITION_FIELDS, Declaration, DeclarationError
-from thx_cron.jobs_file import read_jobs_file
+from thx_cron.declared import declarations
+from thx_cron.declared.declarations import DEFINITION_FIELDS, Declaration, DeclarationError
+from thx_cron.declared.jobs_file import read_jobs_file
 from thx_cron.models import Job
-from thx_cron.schedule import InvalidSchedule, parse_timezone
+from thx_cron.schedules.schedule import InvalidSchedule, parse_timezone
 
 logger = logging.getLogger(__name__)
 

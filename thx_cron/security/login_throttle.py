@@ -8,9 +8,9 @@ The GraphQL `login` mutation and the admin login both authenticate through Djang
 throttled. Point django-axes at these functions (the standalone settings do; see
 docs/security.md for a host project):
 
-    AXES_FAILURE_LIMIT = "thx_cron.login_throttle.failure_limit"
-    AXES_COOLOFF_TIME = "thx_cron.login_throttle.cool_off"
-    AXES_LOCKOUT_CALLABLE = "thx_cron.login_throttle.lockout_response"
+    AXES_FAILURE_LIMIT = "thx_cron.security.login_throttle.failure_limit"
+    AXES_COOLOFF_TIME = "thx_cron.security.login_throttle.cool_off"
+    AXES_LOCKOUT_CALLABLE = "thx_cron.security.login_throttle.lockout_response"
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from thx_cron.conf import thx_settings
 # The settings a project adds to use django-axes with thx-cron's limits (one place for both the
 # standalone settings and the documentation).
 AXES_SETTINGS: dict[str, Any] = {
-    "AXES_FAILURE_LIMIT": "thx_cron.login_throttle.failure_limit",
-    "AXES_COOLOFF_TIME": "thx_cron.login_throttle.cool_off",
-    "AXES_LOCKOUT_CALLABLE": "thx_cron.login_throttle.lockout_response",
+    "AXES_FAILURE_LIMIT": "thx_cron.security.login_throttle.failure_limit",
+    "AXES_COOLOFF_TIME": "thx_cron.security.login_throttle.cool_off",
+    "AXES_LOCKOUT_CALLABLE": "thx_cron.security.login_throttle.lockout_response",
     # Per account and, separately, per client address.
     "AXES_LOCKOUT_PARAMETERS": ["username", "ip_address"],
     "AXES_RESET_ON_SUCCESS": True,

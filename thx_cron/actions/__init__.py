@@ -1,0 +1,1 @@
+"""What a job can run: the action registry and the actions thx-cron ships."""

@@ -1,0 +1,1 @@
+"""Operating an installation: Prometheus metrics, log lines and format, uninstalling."""

@@ -1,0 +1,1 @@
+"""Guards: outbound requests, login throttling, who may see and change what, input bounds."""
