@@ -7,7 +7,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.notifications.test_rules_matching import event, rule
+from tests.notifications.test_the_pure_matcher_applies_scope_streaks_and_throttling import (
+    event,
+    rule,
+)
 from thx_cron import lifecycle
 from thx_cron.models import Job, JobLog
 from thx_cron_notifications import processing
