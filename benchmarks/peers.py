@@ -256,80 +256,83 @@ class ThxCron(System):
                 ctx.drop_database(name)
 
 
-class DjangoQ2(System):
-    name = "django-q2"
-    title = "django-q2 Schedules"
+class DjangoPeer(System):
+    """A peer that is a Django project (peers_site): its own venv, a migrated template database
+    copied for every run, and a Redis database of its own as broker."""
+
+    system = ""  # PEERS_SYSTEM, and peers_site.control's name for it
+    broker_db = 0
 
     def env(self, ctx: Context, database: str) -> dict[str, str]:
         env = ctx.base_env()
         env.update(
             DJANGO_SETTINGS_MODULE="peers_site.django_settings",
-            PEERS_SYSTEM="q2",
+            PEERS_SYSTEM=self.system,
             PEERS_DATABASE_URL=database,
-            PEERS_BROKER_URL=ctx.redis_url(2),
-            PEERS_QUEUE=f"peers-{uuid.uuid4().hex[:8]}",
+            PEERS_BROKER_URL=ctx.redis_url(self.broker_db),
         )
         return env
 
     def prepare(self, ctx: Context) -> None:
-        self.python = str(venv("django-q2"))
-        self.template = "bench_peers_q2_base"
+        self.python = str(venv(self.name))
+        self.template = f"bench_peers_{self.system}_base"
         env = self.env(ctx, ctx.create_database(self.template))
         argv = [self.python, "-m", "django", "migrate", "--verbosity", "0"]
         run_checked(argv, env, f"{self.title}: migrate", ctx.scratch / f"{self.name}-migrate.log")
 
     @contextmanager
-    def running(
+    def database(
         self, ctx: Context, workload: Workload, key: str, due: float, logs: Path
-    ) -> Iterator[list[subprocess.Popen[bytes]]]:
-        name = f"bench_peers_q2_{key.rsplit(':', 1)[-1]}"
+    ) -> Iterator[dict[str, str]]:
+        """A fresh copy of the template, the broker flushed and the workload's jobs set up."""
+        name = f"bench_peers_{self.system}_{key.rsplit(':', 1)[-1]}"
         env = self.env(ctx, ctx.create_database(name, self.template))
         try:
-            _flush(ctx.redis_url(2))
-            control = [self.python, "-m", "peers_site.control", "q2", workload.name, key]
+            _flush(ctx.redis_url(self.broker_db))
+            control = [self.python, "-m", "peers_site.control", self.system, workload.name, key]
             run_checked(
-                [*control, str(workload.jobs), str(due)], env, "django-q2 setup", logs / "setup.log"
+                [*control, str(workload.jobs), str(due)],
+                env,
+                f"{self.title}: setup",
+                logs / "setup.log",
             )
-            argv = [self.python, "-m", "django", "qcluster"]
-            with command(argv, log=logs / "qcluster.log", env=env) as cluster:
-                yield [cluster]
+            yield env
         finally:
             ctx.drop_database(name)
 
 
-class CeleryBeat(System):
-    name = "celery"
-    title = "Celery beat + results"
+class DjangoQ2(DjangoPeer):
+    name = "django-q2"
+    title = "django-q2 Schedules"
+    system = "q2"
+    broker_db = 2
 
     def env(self, ctx: Context, database: str) -> dict[str, str]:
-        env = ctx.base_env()
-        env.update(
-            DJANGO_SETTINGS_MODULE="peers_site.django_settings",
-            PEERS_SYSTEM="celery",
-            PEERS_DATABASE_URL=database,
-            PEERS_BROKER_URL=ctx.redis_url(3),
-        )
+        env = super().env(ctx, database)
+        env["PEERS_QUEUE"] = f"peers-{uuid.uuid4().hex[:8]}"
         return env
-
-    def prepare(self, ctx: Context) -> None:
-        self.python = str(venv("celery"))
-        self.template = "bench_peers_celery_base"
-        env = self.env(ctx, ctx.create_database(self.template))
-        argv = [self.python, "-m", "django", "migrate", "--verbosity", "0"]
-        run_checked(argv, env, f"{self.title}: migrate", ctx.scratch / f"{self.name}-migrate.log")
 
     @contextmanager
     def running(
         self, ctx: Context, workload: Workload, key: str, due: float, logs: Path
     ) -> Iterator[list[subprocess.Popen[bytes]]]:
-        name = f"bench_peers_celery_{key.rsplit(':', 1)[-1]}"
-        env = self.env(ctx, ctx.create_database(name, self.template))
-        try:
-            _flush(ctx.redis_url(3))
-            control = [self.python, "-m", "peers_site.control", "celery", workload.name, key]
-            run_checked(
-                [*control, str(workload.jobs), str(due)], env, "Celery setup", logs / "setup.log"
-            )
+        with self.database(ctx, workload, key, due, logs) as env:
+            argv = [self.python, "-m", "django", "qcluster"]
+            with command(argv, log=logs / "qcluster.log", env=env) as cluster:
+                yield [cluster]
+
+
+class CeleryBeat(DjangoPeer):
+    name = "celery"
+    title = "Celery beat + results"
+    system = "celery"
+    broker_db = 3
+
+    @contextmanager
+    def running(
+        self, ctx: Context, workload: Workload, key: str, due: float, logs: Path
+    ) -> Iterator[list[subprocess.Popen[bytes]]]:
+        with self.database(ctx, workload, key, due, logs) as env:
             celery = [self.python, "-m", "celery", "-A", "peers_site.celery_app"]
             worker = [*celery, "worker", "--pool", "prefork", "--concurrency", "2"]
             worker += ["--loglevel", "WARNING", "--without-mingle", "--without-gossip"]
@@ -341,8 +344,6 @@ class CeleryBeat(System):
                     stack.enter_context(command(beat, log=logs / "beat.log", env=env)),
                 ]
                 yield procs
-        finally:
-            ctx.drop_database(name)
 
 
 class APScheduler(System):
