@@ -36,6 +36,17 @@ class TickResult:
     recovered: int = 0
 
 
+def prepare() -> None:
+    """Import and connect what a dispatch needs (django-q2's enqueueing, this process's broker,
+    the channel layer that wakes subscription readers), so that the first burst after a start
+    does not wait for it."""
+    import django_q.tasks  # noqa: F401
+    from channels.layers import get_channel_layer
+
+    brokers.broker(thx_settings.CLUSTER)
+    get_channel_layer()
+
+
 def tick(now: datetime | None = None) -> TickResult:
     """Claim due occurrences, enqueue ready runs and recover stale ones."""
     now = now or timezone.now()
@@ -46,21 +57,42 @@ def tick(now: datetime | None = None) -> TickResult:
     return result
 
 
+# The first transaction of a burst claims this many due jobs, each next one twice as many: the
+# workers start the first runs while the dispatcher is still claiming the rest.
+FIRST_CLAIM = 4
+
+
 def claim_due(now: datetime) -> list[int]:
-    """Create the queued runs of every due job and advance their next run time."""
+    """Create the queued runs of every due job (up to DISPATCH_BATCH jobs) and advance their next
+    run time, in transactions of growing size, each enqueued as it commits."""
+    claimed: list[int] = []
+    total, size, plans, tasks = 0, FIRST_CLAIM, _Plans(), _Tasks()
+    while total < thx_settings.DISPATCH_BATCH:
+        size = min(size, thx_settings.DISPATCH_BATCH - total)
+        jobs, runs = _claim(now, size, plans, tasks)
+        claimed += runs
+        total += jobs
+        if jobs < size:
+            break
+        size *= 2
+    return claimed
+
+
+def _claim(now: datetime, limit: int, plans: _Plans, tasks: _Tasks) -> tuple[int, list[int]]:
+    """Claim up to `limit` due jobs in one transaction; return how many, and the queued runs."""
     with transaction.atomic():
         due = Job.objects.due(now)
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))
-        jobs = list(due[: thx_settings.DISPATCH_BATCH])
+        jobs = list(due[:limit])
         if not jobs:
-            return []
+            return 0, []
         claimed_before = {job.pk: job.occurrence_count for job in jobs}
         runs: list[JobLog] = []
         skipped: list[tuple[JobLog, misfire.Plan]] = []
         missed: list[tuple[JobLog, misfire.Plan]] = []
         for job in jobs:
-            plan = _plan(job, now)
+            plan = plans.plan(job, now)
             first_catch_up: JobLog | None = None
             for planned in plan.runs:
                 run = JobLog(
@@ -97,10 +129,11 @@ def claim_due(now: datetime) -> list[int]:
         runs = _without_existing(runs)
         JobLog.objects.bulk_create(runs)
         _advance(jobs, claimed_before)
-        events.record_many(_events(runs, skipped, missed))
         queued = [run for run in runs if run.status == JobLog.Status.QUEUED]
-        transaction.on_commit(lambda: _enqueue_all(queued))
-    return [run.pk for run in queued]
+        # Registered before the events' announcement: the runs go to the workers first.
+        transaction.on_commit(lambda: _enqueue_all(queued, tasks))
+        events.record_many(_events(runs, skipped, missed))
+    return len(jobs), [run.pk for run in queued]
 
 
 def _advance(jobs: list[Job], claimed_before: dict[int, int]) -> None:
@@ -121,19 +154,37 @@ def _advance(jobs: list[Job], claimed_before: dict[int, int]) -> None:
         )
 
 
-def _plan(job: Job, now: datetime) -> misfire.Plan:
-    assert job.next_run_at is not None
-    runs_left = None if job.max_runs is None else job.max_runs - job.occurrence_count
-    return misfire.plan(
-        job.schedule,
-        job.next_run_at,
-        now,
-        policy=job.misfire_policy,
-        grace=job.effective_grace,
-        run_all_limit=thx_settings.RUN_ALL_LIMIT,
-        one_time=job.one_time,
-        runs_left=runs_left,
-    )
+class _Plans:
+    """The misfire plans of one dispatch, computed once per distinct schedule and due time: the
+    jobs of a burst mostly share both (many jobs on `0 * * * *`)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Any, ...], misfire.Plan] = {}
+
+    def plan(self, job: Job, now: datetime) -> misfire.Plan:
+        assert job.next_run_at is not None
+        runs_left = None if job.max_runs is None else job.max_runs - job.occurrence_count
+        schedule = job.schedule
+        key = (
+            schedule,
+            job.next_run_at,
+            job.misfire_policy,
+            job.effective_grace,
+            job.one_time,
+            runs_left,
+        )
+        if key not in self._made:
+            self._made[key] = misfire.plan(
+                schedule,
+                job.next_run_at,
+                now,
+                policy=job.misfire_policy,
+                grace=job.effective_grace,
+                run_all_limit=thx_settings.RUN_ALL_LIMIT,
+                one_time=job.one_time,
+                runs_left=runs_left,
+            )
+        return self._made[key]
 
 
 def _skip_message(job: Job, plan: misfire.Plan) -> str:
@@ -211,32 +262,40 @@ def enqueue_ready(now: datetime) -> int:
     return len(mine)
 
 
-def _enqueue_all(runs: list[JobLog]) -> None:
+def _enqueue_all(runs: list[JobLog], tasks: _Tasks | None = None) -> None:
     """Enqueue a batch, several runs per task; on a broker error the whole batch is left for the
     next tick."""
     if not runs:
         return
+    tasks = tasks or _Tasks()
     try:
         # One transaction: with the ORM broker the workers then see the whole batch at once,
         # instead of competing with one commit per task for SQLite's write lock.
         with transaction.atomic():
-            for chunk in _chunks(runs, thx_settings.RUN_BATCH):
+            for chunk in tasks.split(runs):
                 _send(chunk)
     except Exception:
         logger.exception("Could not enqueue %d run(s); they will be enqueued again", len(runs))
         _release([run.pk for run in runs])
 
 
-def _chunks(runs: list[JobLog], size: int) -> list[list[JobLog]]:
-    """Split `runs` into tasks of at most `size` runs, the first ones smaller, so that workers
-    start the first runs of a burst at once (a worker takes one task at a time)."""
-    size = max(1, size)
-    chunks, start, step = [], 0, 1
-    while start < len(runs):
-        chunks.append(runs[start : start + step])
-        start += step
-        step = min(size, step * 2)
-    return chunks
+class _Tasks:
+    """Split the runs of one dispatch into tasks of at most RUN_BATCH runs, the first ones
+    smaller (1, 2, 4, ...), so that workers start the first runs of a burst at once (a worker
+    takes one task at a time) and the rest go in few tasks."""
+
+    def __init__(self) -> None:
+        self.step = 1
+
+    def split(self, runs: list[JobLog]) -> list[list[JobLog]]:
+        size = max(1, thx_settings.RUN_BATCH)
+        chunks, start = [], 0
+        while start < len(runs):
+            step = min(size, self.step)
+            chunks.append(runs[start : start + step])
+            start += step
+            self.step = step * 2
+        return chunks
 
 
 def enqueue(run: JobLog) -> str | None:

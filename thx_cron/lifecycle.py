@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import socket
 import traceback as tb
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -150,18 +151,21 @@ def start(
 
 
 def claims_together(job: Job) -> bool:
-    """Whether a run of `job` may be started together with others (execution.Batch): only
-    where overlap is allowed and no per-owner limit applies, so that the claim alone decides."""
-    return job.overlap_policy == Job.Overlap.ALLOW and not (
-        fair_use.limit() and job.owner_id is not None
-    )
+    """Whether a run of `job` may be started together with others (execution.Batch): where no
+    per-owner limit applies. Under an overlap policy other than "allow", start_many holds back
+    the runs whose job is busy, for their one-by-one start to apply the policy."""
+    return not (fair_use.limit() and job.owner_id is not None)
 
 
 def start_many(
     runs: list[JobLog], *, worker: str = "", task_id: str = "", now: datetime | None = None
-) -> list[JobLog]:
-    """Mark the queued ones among `runs` running in one transaction (one statement for the
-    runs, one for their events); return those this call claimed, in order.
+) -> tuple[list[JobLog], set[int]]:
+    """Mark the queued ones among `runs` (of distinct jobs) running in one transaction; return
+    those this call claimed, in order, and the ids of those held back for a one-by-one start.
+
+    A run of a job whose runs must not overlap is held back when another run of its job is
+    running, or an earlier occurrence of it is still queued: lifecycle.start then skips it or
+    has it wait, as the policy says. Their jobs are locked first, in one statement.
 
     They are executed one after the other: each deadline also counts the timeouts of the runs
     before it, so that a run waiting its turn behind a long one is not declared timed out.
@@ -179,14 +183,16 @@ def start_many(
     }
     if task_id:
         values["task_id"] = task_id
-    deadlines: dict[int, datetime] = {}
-    waited = 0
-    for run in runs:
-        waited += run.job.effective_timeout
-        deadlines[run.pk] = now + timedelta(seconds=waited)
     with transaction.atomic(using=statements.alias(), savepoint=False):
-        claimed = set(statements.claim_runs(values, deadlines))
-        started = [run for run in runs if run.pk in claimed]
+        held = _busy(runs)
+        startable = [run for run in runs if run.pk not in held]
+        deadlines: dict[int, datetime] = {}
+        waited = 0
+        for run in startable:
+            waited += run.job.effective_timeout
+            deadlines[run.pk] = now + timedelta(seconds=waited)
+        claimed = set(statements.claim_runs(values, deadlines)) if deadlines else set()
+        started = [run for run in startable if run.pk in claimed]
         for run in started:
             for name, value in values.items():
                 setattr(run, name, value)
@@ -197,7 +203,49 @@ def start_many(
             )
             for run in started
         )
-    return started
+    return started, held
+
+
+def _busy(runs: list[JobLog]) -> set[int]:
+    """Lock the jobs of `runs` whose runs must not overlap (one statement, in id order); return
+    the ids of the runs whose job has another run running, or an earlier occurrence queued."""
+    guarded = {run.job_id: run for run in runs if run.job.overlap_policy != Job.Overlap.ALLOW}
+    if not guarded:
+        return set()
+    policies = statements.lock_jobs(sorted(guarded), ("overlap_policy",))
+    held: set[int] = set()
+    for job_id, run in list(guarded.items()):
+        if job_id not in policies:  # deleted meanwhile: its one-by-one start finds no run
+            held.add(run.pk)
+            del guarded[job_id]
+            continue
+        run.job.overlap_policy = policies[job_id]["overlap_policy"]
+        if run.job.overlap_policy == Job.Overlap.ALLOW:
+            del guarded[job_id]  # the policy changed to "allow" since the run was loaded
+    if not guarded:
+        return held
+    latest = max((run.scheduled_for for run in guarded.values() if run.scheduled_for), default=None)
+    others = Q(job_id__in=list(guarded), status=Status.RUNNING)
+    if latest is not None:
+        others |= Q(
+            job_id__in=list(guarded),
+            status=Status.QUEUED,
+            trigger__in=OCCURRENCE_TRIGGERS,
+            scheduled_for__lt=latest,
+        )
+    found = JobLog.objects.filter(others).values_list("job_id", "pk", "status", "scheduled_for")
+    for job_id, pk, status, scheduled_for in found:
+        run = guarded[job_id]
+        if pk == run.pk:
+            continue
+        if status == Status.RUNNING or (
+            run.scheduled_for is not None
+            and run.trigger in OCCURRENCE_TRIGGERS
+            and scheduled_for is not None
+            and scheduled_for < run.scheduled_for
+        ):
+            held.add(run.pk)
+    return held
 
 
 def restart(run: JobLog, *, now: datetime | None = None) -> bool:
@@ -266,6 +314,60 @@ def _wait_or_skip(job: Job, run: JobLog, now: datetime) -> JobLog | None:
     return None
 
 
+@dataclass
+class Ending:
+    """A run's end as one value: its status and outcome. `finish` writes it, with its job's
+    summary change and its event, in one transaction (with other endings, in few statements)."""
+
+    job: Job
+    run: JobLog
+    status: str
+    result: Any = None
+    error: str = ""
+    traceback: str = ""
+    output: str | None = None
+    retry: bool = False  # queue a retry if the run failed and the job has retries left
+
+    @classmethod
+    def success(
+        cls, job: Job, run: JobLog, result: Any = None, *, output: str | None = None
+    ) -> Ending:
+        return cls(job, run, Status.SUCCEEDED, result=json_safe(result), output=output)
+
+    @classmethod
+    def failure(
+        cls,
+        job: Job,
+        run: JobLog,
+        exc: BaseException | str,
+        *,
+        status: str = Status.FAILED,
+        output: str | None = None,
+        retry: bool = True,
+        result: Any = None,
+    ) -> Ending:
+        if isinstance(exc, BaseException):
+            message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            trace = "".join(tb.format_exception(exc)) if exc.__traceback__ else ""
+        else:
+            message, trace = str(exc), ""
+        return cls(
+            job,
+            run,
+            status,
+            result=result,
+            error=message,
+            traceback=trace,
+            output=output,
+            retry=retry,
+        )
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        """The statuses the run may end from: a skip happens before the run ever started."""
+        return (Status.QUEUED,) if self.status == Status.SKIPPED else JobLog.ACTIVE_STATUSES
+
+
 def complete(
     job: Job,
     run: JobLog,
@@ -275,21 +377,7 @@ def complete(
     now: datetime | None = None,
 ) -> JobLog:
     """Mark `run` succeeded with `result`."""
-    now = now or timezone.now()
-    with transaction.atomic(using=statements.alias(), savepoint=False):
-        # Most runs succeed after a success. Then one update records the job's summary, locks
-        # the job and proves there was no failure streak to end, without a locked read first.
-        # (A job whose runs queue behind each other takes the locked path: its next waiting run
-        # is released by policy.)
-        return _end(
-            job,
-            run,
-            Status.SUCCEEDED,
-            now,
-            result=json_safe(result),
-            output=output,
-            after_success=job.overlap_policy != Job.Overlap.QUEUE,
-        )[0]
+    return finish([Ending.success(job, run, result, output=output)], now=now)[0]
 
 
 def error(
@@ -304,21 +392,8 @@ def error(
     result: Any = None,
 ) -> JobLog:
     """Mark `run` failed (or timed out, lost, cancelled) and queue a retry if any are left."""
-    now = now or timezone.now()
-    if isinstance(exc, BaseException):
-        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        trace = "".join(tb.format_exception(exc)) if exc.__traceback__ else ""
-    else:
-        message, trace = str(exc), ""
-    with transaction.atomic(using=statements.alias(), savepoint=False):
-        finished, ended = _end(
-            job, run, status, now, result=result, error=message, traceback=trace, output=output
-        )
-        # Only the caller that ended the run queues its retry: dispatchers recovering the same
-        # stale run race here.
-        if retry and ended and status in JobLog.FAILURE_STATUSES:
-            _queue_retry(job, finished, now)
-        return finished
+    ending = Ending.failure(job, run, exc, status=status, output=output, retry=retry, result=result)
+    return finish([ending], now=now)[0]
 
 
 def cancel(run: JobLog, *, now: datetime | None = None) -> JobLog:
@@ -336,89 +411,173 @@ def cancel(run: JobLog, *, now: datetime | None = None) -> JobLog:
 
 
 def _finish(job: Job, run: JobLog, status: str, now: datetime, **outcome: Any) -> JobLog:
-    return _end(job, run, status, now, **outcome)[0]
+    return finish([Ending(job, run, status, **outcome)], now=now)[0]
 
 
-def _end(
-    job: Job,
-    run: JobLog,
-    status: str,
-    now: datetime,
-    *,
-    result: Any = None,
-    error: str = "",
-    traceback: str = "",
-    output: str | None = None,
-    after_success: bool = False,
-) -> tuple[JobLog, bool]:
-    """Finish `run` with `status` in the caller's transaction; return it, and whether this call
-    ended it.
+def finish(endings: list[Ending], *, now: datetime | None = None) -> list[JobLog]:
+    """Write `endings` in one transaction; return each run as it ended, in order.
 
-    The run's row is written first (which locks it, and proves it was still active), then the
-    job's summary, then the event. `after_success` tries the summary as an update that only
-    matches a job without a failure streak (no locked read when the last run succeeded too).
+    Each ending changes its run only if the run is still active (queued, for a skip), so a late
+    report from a worker already declared lost cannot overwrite the recorded outcome; a run
+    that had ended already is returned as it was. Endings are written in groups of distinct
+    jobs, in job order (the order start_many locks jobs in), each group in four statements at
+    most: the runs, the jobs' summaries (an update that only matches jobs without a failure
+    streak, for successes; otherwise a locked read and an update) and the events.
     """
-    # Only an active run can finish; a skip happens before the run ever started.
-    allowed = [Status.QUEUED] if status == Status.SKIPPED else list(JobLog.ACTIVE_STATUSES)
-    started_at = run.started_at
-    duration = (now - started_at).total_seconds() if started_at else None
-    changes: dict[str, Any] = {
-        "status": status,
-        "finished_at": now,
-        "duration_seconds": duration,
-        "result": result,
-        "error": error,
-        "traceback": traceback,
-    }
-    if output is not None:
-        changes["output"] = output
-    if not statements.update_run(run.pk, changes, statuses=allowed):
-        run.refresh_from_db()
-        return run, False  # already finished by someone else; that outcome stands
-    for name, value in changes.items():
-        setattr(run, name, value)
-    counters: list[str] = ["run_count"] if started_at is not None else []
-    if status == Status.SUCCEEDED:
-        counters.append("success_count")
-    elif status in JobLog.FAILURE_STATUSES:
-        counters += ["consecutive_failures", "failure_count"]
-    summary = _summary(run, status, now)
-    if after_success and statements.update_job_summary(
-        job.pk, summary, increment=counters, only_if={"consecutive_failures": 0}
-    ):
-        previous_failures = job.consecutive_failures = 0
-    else:
-        job = _lock_job(job)
-        previous_failures = job.consecutive_failures
-        # A skipped run, or one cancelled before it started, does not replace the last outcome.
-        replaces = started_at is not None or status not in (Status.SKIPPED, Status.CANCELLED)
-        if replaces or job.last_run_id is None:
-            statements.update_job_summary(job.pk, summary, increment=counters)
-        elif counters:
-            statements.update_job_summary(job.pk, {}, increment=counters)
-    consecutive = (
-        0
-        if status == Status.SUCCEEDED
-        else previous_failures + (1 if status in JobLog.FAILURE_STATUSES else 0)
-    )
-    events.record(
-        run,
-        status,
-        {
+    now = now or timezone.now()
+    ended: dict[int, JobLog] = {}
+    with transaction.atomic(using=statements.alias(), savepoint=False):
+        for group in _groups(endings):
+            for ending, done in _write(group, now):
+                ended[id(ending)] = ending.run
+                if done:
+                    _after(ending, now)
+    return [ended[id(ending)] for ending in endings]
+
+
+def _groups(endings: list[Ending]) -> list[list[Ending]]:
+    """Split `endings` into groups of distinct jobs (a job's endings stay in order) that end
+    from the same statuses, in job order."""
+    groups: list[list[Ending]] = []
+    for ending in sorted(endings, key=lambda ending: ending.job.pk):
+        for group in groups:
+            if group[0].allowed == ending.allowed and all(
+                other.job.pk != ending.job.pk for other in group
+            ):
+                group.append(ending)
+                break
+        else:
+            groups.append([ending])
+    return groups
+
+
+def _write(group: list[Ending], now: datetime) -> list[tuple[Ending, bool]]:
+    """Finish the runs of `group` (distinct jobs); say of each ending whether it ended its run."""
+    changes: dict[int, dict[str, Any]] = {}
+    for ending in group:
+        started_at = ending.run.started_at
+        changes[ending.run.pk] = {
+            "status": ending.status,
+            "finished_at": now,
+            "duration_seconds": (now - started_at).total_seconds() if started_at else None,
+            "result": ending.result,
+            "error": ending.error,
+            "traceback": ending.traceback,
+        }
+        if ending.output is not None:
+            changes[ending.run.pk]["output"] = ending.output
+    done = statements.update_rows(JobLog, changes, one_of=("status", group[0].allowed))
+    ended = []
+    for ending in group:
+        if ending.run.pk in done:
+            for name, value in changes[ending.run.pk].items():
+                setattr(ending.run, name, value)
+            ended.append(ending)
+        else:
+            ending.run.refresh_from_db()  # already finished by someone else; that outcome stands
+    previous = _summaries(ended, now)
+    made: list[tuple[JobLog, str, dict[str, Any]]] = []
+    for ending in ended:
+        status, before = ending.status, previous.get(ending.job.pk, 0)
+        failed = status in JobLog.FAILURE_STATUSES
+        data = {
             "status": status,
-            "attempt": run.attempt,
-            "consecutive_failures": consecutive,
-            "previous_consecutive_failures": previous_failures,
-        },
+            "attempt": ending.run.attempt,
+            "consecutive_failures": 0 if status == Status.SUCCEEDED else before + failed,
+            "previous_consecutive_failures": before,
+        }
+        made.append((ending.run, status, data))
+    if len(made) == 1:
+        events.record(*made[0])
+    elif made:
+        events.record_many(events.for_job(run.job, kind, run, data) for run, kind, data in made)
+    return [(ending, ending in ended) for ending in group]
+
+
+def _summaries(ended: list[Ending], now: datetime) -> dict[int, int]:
+    """Update the summaries of the jobs of `ended` (distinct jobs); return each job's failure
+    streak before.
+
+    Most runs succeed after a success: for those, one update records the summary, locks the job
+    and proves there was no streak to end, without a locked read first. The others (and jobs
+    whose runs queue behind each other, whose next waiting run is released by policy) are
+    locked and read in one statement, then updated in one.
+    """
+    counters: dict[int, dict[str, int]] = {}
+    for ending in ended:
+        added = {"run_count": 1} if ending.run.started_at is not None else {}
+        if ending.status == Status.SUCCEEDED:
+            added["success_count"] = 1
+        elif ending.status in JobLog.FAILURE_STATUSES:
+            added["failure_count"] = 1
+        counters[ending.job.pk] = added
+    previous: dict[int, int] = {}
+    quick = {
+        ending.job.pk: _summary(ending.run, ending.status, now)
+        for ending in ended
+        if ending.status == Status.SUCCEEDED and ending.job.overlap_policy != Job.Overlap.QUEUE
+    }
+    if quick:
+        quick_counters = {pk: counters[pk] for pk in quick}
+        for pk in statements.update_rows(
+            Job, quick, add=quick_counters, only_if={"consecutive_failures": 0}
+        ):
+            previous[pk] = 0
+    rest = [ending for ending in ended if ending.job.pk not in previous]
+    if not rest:
+        for ending in ended:
+            ending.job.consecutive_failures = 0
+        return previous
+    names = ("consecutive_failures", "last_run_id")
+    locked = statements.lock_jobs(sorted(ending.job.pk for ending in rest), names)
+    sets: dict[int, dict[str, Any]] = {}
+    for ending in rest:
+        pk = ending.job.pk
+        if pk not in locked:
+            continue  # deleted meanwhile
+        before = previous[pk] = locked[pk]["consecutive_failures"]
+        # A skipped run, or one cancelled before it started, does not replace the last outcome.
+        replaces = ending.run.started_at is not None or ending.status not in (
+            Status.SKIPPED,
+            Status.CANCELLED,
+        )
+        change = (
+            _summary(ending.run, ending.status, now)
+            if replaces or locked[pk]["last_run_id"] is None
+            else {}
+        )
+        if ending.status in JobLog.FAILURE_STATUSES:
+            change["consecutive_failures"] = before + 1
+        sets[pk] = change
+    statements.update_rows(
+        Job,
+        {pk: change for pk, change in sets.items() if change},
+        add={pk: counters[pk] for pk in sets if counters[pk]},
     )
-    if started_at is not None and fair_use.limit() and job.owner_id is not None:
+    for ending in ended:
+        change = sets.get(ending.job.pk, {})
+        if ending.status == Status.SUCCEEDED:
+            ending.job.consecutive_failures = 0
+        elif "consecutive_failures" in change:
+            ending.job.consecutive_failures = change["consecutive_failures"]
+    return previous
+
+
+def _after(ending: Ending, now: datetime) -> None:
+    """What else an ended run frees or starts: its owner's slot, its job's next waiting run, a
+    retry."""
+    job, run = ending.job, ending.run
+    if run.started_at is not None and fair_use.limit() and job.owner_id is not None:
         fair_use.release(job.owner_id, now)  # the slot this run held is free
     if job.overlap_policy == Job.Overlap.QUEUE:
         # The next waiting run of this job may go now instead of at its next re-check.
         waiting = JobLog.objects.filter(job=job, status=Status.QUEUED, due_at__gt=now)
         first = waiting.order_by("queued_at", "id").values_list("pk", flat=True)[:1]
         JobLog.objects.filter(pk__in=list(first)).update(due_at=now)
-    return run, True
+    # Only the caller that ended the run queues its retry: dispatchers recovering the same
+    # stale run race here.
+    if ending.retry and ending.status in JobLog.FAILURE_STATUSES:
+        _queue_retry(job, run, now)
 
 
 def _summary(run: JobLog, status: str, now: datetime) -> dict[str, Any]:

@@ -128,6 +128,94 @@ def update_job_summary(
 
 
 @cache
+def _update_rows_sql(
+    model: type[Model],
+    sets: tuple[tuple[str, int], ...],
+    adds: tuple[tuple[str, int], ...],
+    count: int,
+    equal: tuple[str, ...],
+    one_of: tuple[str, int] | None,
+    returning: bool,
+    _: str,
+) -> str:
+    pk = _column(model, "id")
+    parts = []
+    for name, rows in sets:
+        column = _column(model, name)
+        parts.append(f"{column} = CASE {pk} {'WHEN %s THEN %s ' * rows}ELSE {column} END")
+    for name, rows in adds:
+        column = _column(model, name)
+        parts.append(f"{column} = {column} + CASE {pk} {'WHEN %s THEN %s ' * rows}ELSE 0 END")
+    where = [f"{pk} IN ({', '.join(['%s'] * count)})"]
+    where += [f"{_column(model, name)} = %s" for name in equal]
+    if one_of is not None:
+        name, values = one_of
+        where.append(f"{_column(model, name)} IN ({', '.join(['%s'] * values)})")
+    sql = f"UPDATE {_table(model)} SET {', '.join(parts)} WHERE {' AND '.join(where)}"
+    return f"{sql} RETURNING {pk}" if returning else sql
+
+
+def update_rows(
+    model: type[Model],
+    sets: dict[int, dict[str, Any]],
+    *,
+    add: dict[int, dict[str, int]] | None = None,
+    only_if: dict[str, Any] | None = None,
+    one_of: tuple[str, Sequence[Any]] | None = None,
+) -> set[int]:
+    """Give each row its own values (`sets`) and add to its own counters (`add`), rows keyed by
+    id, in one statement, where a row matches the guards (fields equal to `only_if`, and the
+    field of `one_of` among its values); return the ids of the rows it changed."""
+    add = add or {}
+    only_if = only_if or {}
+    ids = list(dict.fromkeys([*sets, *add]))
+    if not ids:
+        return set()
+    returning = _can_return_from_update()
+    if len(ids) > 1 and not returning:
+        # Without RETURNING only a row count says what matched: one row at a time.
+        changed: set[int] = set()
+        for pk in ids:
+            one = {pk: sets[pk]} if pk in sets else {}
+            added = {pk: add[pk]} if pk in add else {}
+            changed |= update_rows(model, one, add=added, only_if=only_if, one_of=one_of)
+        return changed
+    set_names = list(dict.fromkeys(name for values in sets.values() for name in values))
+    add_names = list(dict.fromkeys(name for values in add.values() for name in values))
+    params: list[Any] = []
+    set_shape, add_shape = [], []
+    for name in set_names:
+        rows = [(pk, values[name]) for pk, values in sets.items() if name in values]
+        set_shape.append((name, len(rows)))
+        for pk, value in rows:
+            params += [pk, _prep(model, name, value)]
+    for name in add_names:
+        rows = [(pk, values[name]) for pk, values in add.items() if name in values]
+        add_shape.append((name, len(rows)))
+        for pk, value in rows:
+            params += [pk, value]
+    params += ids
+    params += [_prep(model, name, value) for name, value in only_if.items()]
+    params += [] if one_of is None else list(one_of[1])
+    shape = None if one_of is None else (one_of[0], len(one_of[1]))
+    sql = _update_rows_sql(
+        model,
+        tuple(set_shape),
+        tuple(add_shape),
+        len(ids),
+        tuple(only_if),
+        shape,
+        returning,
+        _db().vendor,
+    )
+    with _cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            return {row[0] for row in cursor.fetchall()}
+        return set(ids) if cursor.rowcount else set()
+
+
+@cache
 def _claim_sql(names: tuple[str, ...], count: int, returning: bool, _: str) -> str:
     run_id, deadline = _column(JobLog, "id"), _column(JobLog, "deadline_at")
     sets = [f"{_column(JobLog, name)} = %s" for name in names]
@@ -186,6 +274,27 @@ def lock_job(job_id: int, names: tuple[str, ...]) -> dict[str, Any]:
     if row is None:
         raise Job.DoesNotExist(f"Job {job_id} does not exist.")
     return dict(zip(names, row, strict=True))
+
+
+@cache
+def _lock_jobs_sql(names: tuple[str, ...], count: int, for_update: bool, _: str) -> str:
+    job_id = _column(Job, "id")
+    columns = ", ".join(_column(Job, name) for name in ("id", *names))
+    sql = (
+        f"SELECT {columns} FROM {_table(Job)} WHERE {job_id} IN ({', '.join(['%s'] * count)}) "
+        f"ORDER BY {job_id}"
+    )
+    return f"{sql} {_db().ops.for_update_sql()}" if for_update else sql
+
+
+def lock_jobs(job_ids: Sequence[int], names: tuple[str, ...]) -> dict[int, dict[str, Any]]:
+    """Lock the jobs `job_ids` for the transaction, in id order (so that two callers locking
+    overlapping sets cannot deadlock), and return their plain columns `names` by id."""
+    sql = _lock_jobs_sql(names, len(job_ids), _db().features.has_select_for_update, _db().vendor)
+    with _cursor() as cursor:
+        cursor.execute(sql, list(job_ids))
+        rows = cursor.fetchall()
+    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
 
 
 @cache

@@ -44,7 +44,8 @@ TX = {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"}
 # A start: the claim (the job's row is not touched: that it runs is read from the run), the event.
 START = ["UPDATE joblog", "INSERT jobevent"]
 # Completing after a success: the outcome, the job's summary (which also proves there is no
-# failure streak to end), the event.
+# failure streak to end), the event; the same three statements for the outcomes of several runs
+# of distinct jobs committed together.
 COMPLETE = ["UPDATE joblog", "UPDATE job", "INSERT jobevent"]
 
 
@@ -80,8 +81,9 @@ def test_a_task_of_several_runs_claims_them_together_and_commits_their_outcomes_
     jobs = [make_job(name=f"batch-{n}", overlap_policy=Job.Overlap.ALLOW) for n in range(4)]
     runs = [lifecycle.create_run(job, enqueued=True) for job in jobs]
     made, commits = statements_of(*runs, monkeypatch=monkeypatch)
-    # One read and one claim for all four, with one INSERT of their events; then each outcome.
-    assert made == ["SELECT joblog", "UPDATE joblog", "INSERT jobevent", *COMPLETE * 4]
+    # One read and one claim for all four, with one INSERT of their events; then one UPDATE of
+    # the four runs, one of their jobs' summaries and one INSERT of their events.
+    assert made == ["SELECT joblog", "UPDATE joblog", "INSERT jobevent", *COMPLETE]
     assert commits == 2  # the claim before the first action is called, then the outcomes
     for run in runs:
         run.refresh_from_db()
@@ -134,6 +136,77 @@ def test_a_job_that_must_not_overlap_first_locks_and_looks_for_a_running_run(mak
         *START,
         *COMPLETE,
     ]
+
+
+def test_runs_of_jobs_that_must_not_overlap_are_claimed_together_after_one_look(
+    make_job, monkeypatch
+):
+    monkeypatch.setattr(execution, "GROUP_SECONDS", 60.0)
+    monkeypatch.setattr(execution, "RESTART_AFTER", 60.0)
+    jobs = [make_job(name=f"skip-{n}", overlap_policy=Job.Overlap.SKIP) for n in range(4)]
+    runs = [lifecycle.create_run(job, enqueued=True) for job in jobs]
+    made, commits = statements_of(*runs, monkeypatch=monkeypatch)
+    assert made == [
+        "SELECT joblog",
+        "SELECT job",  # lock the four jobs, in id order
+        "SELECT joblog",  # is another run of any of them running?
+        "UPDATE joblog",
+        "INSERT jobevent",
+        *COMPLETE,
+    ]
+    assert commits == 2
+    assert set(
+        JobLog.objects.filter(pk__in=[r.pk for r in runs]).values_list("status", flat=True)
+    ) == {"succeeded"}
+
+
+def test_a_run_whose_job_is_busy_is_held_back_and_skipped_by_its_policy(make_job, monkeypatch):
+    monkeypatch.setattr(execution, "GROUP_SECONDS", 60.0)
+    monkeypatch.setattr(execution, "RESTART_AFTER", 60.0)
+    busy, free = (make_job(name=name, overlap_policy=Job.Overlap.SKIP) for name in "ab")
+    running = lifecycle.create_run(busy, enqueued=True)
+    assert lifecycle.start(busy, running, worker="elsewhere:1") is not None
+    runs = [lifecycle.create_run(busy, enqueued=True), lifecycle.create_run(free, enqueued=True)]
+    execution.execute(*(run.pk for run in runs))
+    held, claimed = (JobLog.objects.get(pk=run.pk) for run in runs)
+    assert (held.status, claimed.status) == ("skipped", "succeeded")
+    assert held.error == f"Skipped: run {running.pk} of this job was still running."
+    running.refresh_from_db()
+    assert running.status == "running"  # untouched
+    busy.refresh_from_db()
+    assert (busy.last_status, busy.run_count) == ("skipped", 0)
+
+
+def test_outcomes_of_a_success_and_failures_committed_together_keep_each_job_s_streak(
+    make_job, monkeypatch
+):
+    monkeypatch.setattr(execution, "GROUP_SECONDS", 60.0)
+    monkeypatch.setattr(execution, "RESTART_AFTER", 60.0)
+    ok = make_job(name="ok", overlap_policy=Job.Overlap.ALLOW)
+    failing = make_job(name="failing", action="demo.fail", overlap_policy=Job.Overlap.ALLOW)
+    failing_again = make_job(name="again", action="demo.fail", overlap_policy=Job.Overlap.ALLOW)
+    Job.objects.filter(pk=failing_again.pk).update(consecutive_failures=2, max_retries=0)
+    Job.objects.filter(pk=failing.pk).update(max_retries=0)
+    Job.objects.filter(pk=ok.pk).update(consecutive_failures=1)
+    runs = [lifecycle.create_run(job, enqueued=True) for job in (ok, failing, failing_again)]
+    execution.execute(*(run.pk for run in runs))
+    summaries = {
+        job.name: (job.last_status, job.consecutive_failures, job.success_count, job.failure_count)
+        for job in Job.objects.all()
+    }
+    assert summaries == {
+        "ok": ("succeeded", 0, 1, 0),
+        "failing": ("failed", 1, 0, 1),
+        "again": ("failed", 3, 0, 1),
+    }
+    streaks = {
+        event.job.name: (
+            event.data["previous_consecutive_failures"],
+            event.data["consecutive_failures"],
+        )
+        for event in JobEvent.objects.filter(kind__in=["succeeded", "failed"]).select_related("job")
+    }
+    assert streaks == {"ok": (1, 0), "failing": (0, 1), "again": (2, 3)}
 
 
 def test_the_run_path_loads_its_fields_converted_and_defers_the_rest(make_job):

@@ -1,10 +1,11 @@
 """One django-q2 task carries several runs (execution.Batch): a worker process SIGKILLed in the
 middle of one ends every run exactly once, with one start and one end event.
 
-Runs started one by one (overlap "skip"): those finished before stay recorded, the one executing
-ends `lost`, those still waiting stay queued and the dispatcher enqueues them again. Runs claimed
-together (overlap "allow"): the claimed runs were `running`, so those not finished (or whose
-outcome was not committed yet) end `lost`."""
+Runs started one by one (jobs of an owner under a per-owner limit): those finished before stay
+recorded, the one executing ends `lost`, those still waiting stay queued and the dispatcher
+enqueues them again. Runs claimed together (overlap "allow", or "skip" with no other run of
+their job running): the claimed runs were `running`, so those not finished (or whose outcome was
+not committed yet) end `lost`."""
 
 from __future__ import annotations
 
@@ -22,10 +23,13 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 ENDS = ("succeeded", "failed", "timed_out", "lost", "skipped", "cancelled")
 
 
-@pytest.mark.parametrize("overlap", ["skip", "allow"])
+@pytest.mark.parametrize("overlap", ["one by one", "skip", "allow"])
 def test_a_worker_killed_mid_batch_ends_every_run_of_the_batch_exactly_once(
-    make_job, tmp_path, overlap
+    make_job, django_user_model, tmp_path, overlap
 ):
+    one_by_one = overlap == "one by one"
+    owner = django_user_model.objects.create_user("owner") if one_by_one else None
+    limit = {"THX_CRON_MAX_RUNNING_PER_USER": "50"} if one_by_one else {}
     # The dispatcher hands 7 waiting runs over as tasks of 1, 2 and 4 runs, in due order:
     # the last task carries runs 4 to 7, and run 5 kills the process executing it.
     actions = ["tests.noop"] * 4 + ["tests.kill_self"] + ["tests.noop"] * 2
@@ -33,14 +37,23 @@ def test_a_worker_killed_mid_batch_ends_every_run_of_the_batch_exactly_once(
     runs = []
     for number, action in enumerate(actions):
         job = make_job(
-            name=f"batch-{number}", action=action, args=[], cron="0 0 1 1 *", overlap_policy=overlap
+            name=f"batch-{number}",
+            action=action,
+            args=[],
+            cron="0 0 1 1 *",
+            overlap_policy="skip" if one_by_one else overlap,
+            owner=owner,
         )
         run = lifecycle.create_run(job)
         JobLog.objects.filter(pk=run.pk).update(due_at=earlier + timedelta(milliseconds=number))
         runs.append(run)
     ids = [run.pk for run in runs]
     with thx_process(
-        ["worker"], sqlite_url(), log=tmp_path / "worker.log", THX_CRON_REQUEUE_SECONDS="3"
+        ["worker"],
+        sqlite_url(),
+        log=tmp_path / "worker.log",
+        THX_CRON_REQUEUE_SECONDS="3",
+        **limit,
     ):
         wait_for(
             lambda: JobLog.objects.filter(pk__in=ids, status__in=ENDS).count() == len(ids),
@@ -48,7 +61,7 @@ def test_a_worker_killed_mid_batch_ends_every_run_of_the_batch_exactly_once(
         )
     ended = dict(JobLog.objects.filter(pk__in=ids).values_list("pk", "status"))
     statuses = [ended[pk] for pk in ids]
-    if overlap == "skip":
+    if one_by_one:
         assert statuses == ["succeeded"] * 4 + ["lost"] + ["succeeded"] * 2
     else:
         # Run 4's outcome was committed with run 5's start only if the grouping bound had passed.

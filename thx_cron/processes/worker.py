@@ -37,6 +37,10 @@ def dispatch_forever(stop: threading.Event, interval: float | None = None) -> No
     """Tick until `stop` is set; database outages are logged and retried."""
     interval = interval or thx_settings.DISPATCH_INTERVAL
     failures = 0
+    try:
+        dispatch.prepare()
+    except Exception:  # a broker that is down now is retried by every tick
+        logger.warning("Could not prepare the dispatcher; the first tick will", exc_info=True)
     while not stop.is_set():
         try:
             with metrics.tick_timer():

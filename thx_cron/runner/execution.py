@@ -32,6 +32,18 @@ RECORD_ATTEMPTS = 7
 _current_task: dict[str, str] = {}
 
 
+def prepare() -> None:
+    """Load what a run needs before the cluster forks its workers, so that the first run of
+    each worker after a start does not pay for it: the run path's modules (imported with this
+    one) and the registered actions' modules."""
+    try:
+        registry.all()
+    except Exception:  # an action that cannot load fails its runs, with the reason, as before
+        logger.warning(
+            "Could not load the registered actions ahead of the first run", exc_info=True
+        )
+
+
 def remember_task(sender: object, task: dict[str, object], **kwargs: object) -> None:
     """Keep the id of the task about to run (django-q2's pre_execute signal, in the worker)."""
     _current_task["id"] = str(task.get("id") or "")
@@ -83,9 +95,11 @@ RESTART_AFTER = 0.05
 class Batch:
     """Runs handed over in one task, executed one after the other with few commits.
 
-    The runs that may start together (lifecycle.claims_together) are claimed in one transaction
-    before the first action is called; each is `running` from then on, so a worker killed in
-    the middle of the batch leaves runs that recovery ends `lost`. A run that begins more than
+    The runs that may start together (lifecycle.claims_together: one per job, no per-owner
+    limit) are claimed in one transaction before the first action is called; each is `running`
+    from then on, so a worker killed in the middle of the batch leaves runs that recovery ends
+    `lost`. Under an overlap policy other than "allow", a run whose job is busy is held back and
+    started in turn, where lifecycle.start skips it or has it wait. A run that begins more than
     RESTART_AFTER after the claim first moves its start to now; the heartbeat of the executing
     run renews the lease of the claimed runs waiting behind it.
 
@@ -93,27 +107,30 @@ class Batch:
     of short runs costs two commits. An outcome not yet committed when the worker dies is lost
     with it, and recovery ends that run `lost` as it would a run killed while executing.
 
-    Runs that must be started one by one (overlap policies, per-owner limits) are started in
-    turn, with the outcomes before them. If a run takes longer than a heartbeat step, those of
-    them still waiting are handed back to the dispatcher instead of waiting for it.
+    Runs started one by one (a second run of one job, per-owner limits, held-back runs) are
+    started in turn, with the outcomes before them. If a run takes longer than a heartbeat step,
+    those of them still waiting are handed back to the dispatcher instead of waiting for it.
     """
 
     def __init__(self, runs: list[JobLog], *, task_id: str = "") -> None:
         self.runs = runs
         self.task_id = task_id
         self._released = False
-        self._pending: list[Callable[[], JobLog]] = []
+        self._pending: list[lifecycle.Ending] = []
         self._pending_since = 0.0
         self.ended: list[JobLog] = []
 
     def run(self) -> list[JobLog]:
-        together = [run for run in self.runs if lifecycle.claims_together(run.job)]
+        together = _together(self.runs)
         claimed: dict[int, JobLog] = {}
+        held: set[int] = set()
         claimed_at = 0.0
         if len(together) > 1:
             starting = partial(lifecycle.start_many, together, task_id=self.task_id)
-            claimed = {run.pk: run for run in _record(starting)}
+            started_together, held = _record(starting)
+            claimed = {run.pk: run for run in started_together}
             claimed_at = time.monotonic()
+        tried = {run.pk for run in together} - held if len(together) > 1 else set()
         for index, run in enumerate(self.runs):
             later = self.runs[index + 1 :]
             if run.pk in claimed:
@@ -121,7 +138,7 @@ class Batch:
                     if not _record(self._with_pending(partial(lifecycle.restart, run))):
                         continue  # ended meanwhile (recovered, or cancelled)
                 started = run
-            elif len(together) > 1 and run in together:
+            elif run.pk in tried:
                 continue  # not queued any more when the batch was claimed
             elif self._released:
                 continue
@@ -155,7 +172,7 @@ class Batch:
             if not self._pending:
                 return write()
             with transaction.atomic(using=statements.alias()):
-                finished = [outcome() for outcome in self._pending]
+                finished = lifecycle.finish(self._pending)
                 result = write()
             self._pending = []
             for run in finished:
@@ -174,6 +191,18 @@ class Batch:
             dispatch_release(rest)
 
         return release
+
+
+def _together(runs: list[JobLog]) -> list[JobLog]:
+    """The runs of a batch that may be claimed together: one run per job (a second run of a job
+    starts after the first, one by one), of jobs without a per-owner limit."""
+    seen: set[int] = set()
+    together = []
+    for run in runs:
+        if run.job_id not in seen and lifecycle.claims_together(run.job):
+            together.append(run)
+        seen.add(run.job_id)
+    return together
 
 
 def dispatch_release(run_ids: list[int]) -> None:
@@ -202,7 +231,8 @@ def execute_run(
         return started or JobLog.objects.get(pk=run.pk)
     run = started
     run_log.started(job, run)
-    ended = _record(_execute(job, run, echo, retry))
+    ending = _execute(job, run, echo, retry)
+    ended = _record(lambda: lifecycle.finish([ending])[0])
     run_log.finished(job, ended)
     return ended
 
@@ -214,14 +244,14 @@ def _execute(
     retry: bool,
     release: Callable[[], None] | None = None,
     waiting: list[int] | None = None,
-) -> Callable[[], JobLog]:
-    """Call the action of the started `run`; return the write of its outcome, for the caller to
-    commit (alone, or with the next run's start)."""
+) -> lifecycle.Ending:
+    """Call the action of the started `run`; return how it ended, for the caller to write
+    (alone, or with other runs' endings and the next run's start)."""
     try:
         action = registry.get(job.action)
     except ActionNotRegistered as exc:
         missing = exc
-        return lambda: lifecycle.error(job, run, missing, retry=False)  # a retry would fail too
+        return lifecycle.Ending.failure(job, run, missing, retry=False)  # a retry would fail too
     limit = thx_settings.OUTPUT_LIMIT
     timeout = job.effective_timeout
     outcome: object = None
@@ -249,10 +279,10 @@ def _execute(
             outcome = result
     output = buffer.getvalue()
     if failure is None:
-        return lambda: lifecycle.complete(job, run, outcome, output=output)
+        return lifecycle.Ending.success(job, run, outcome, output=output)
     # A failure may carry what the action found out (run_program: the exit code).
     partial = getattr(failure, "result", None)
-    return lambda: lifecycle.error(
+    return lifecycle.Ending.failure(
         job, run, failure, status=status, output=output, retry=retry, result=partial
     )
 

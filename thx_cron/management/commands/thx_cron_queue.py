@@ -20,6 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from django_q.cluster import Cluster
 
+        from thx_cron.runner import execution
+
+        execution.prepare()  # in this process, which the cluster's workers are forked from
         parent = os.getppid()
         stop = threading.Event()
 
