@@ -142,10 +142,16 @@ def _update_rows_sql(
     parts = []
     for name, rows in sets:
         column = _column(model, name)
-        parts.append(f"{column} = CASE {pk} {'WHEN %s THEN %s ' * rows}ELSE {column} END")
+        if count == 1:  # one row: its value, without a CASE (see update_rows' parameters)
+            parts.append(f"{column} = %s")
+        else:
+            parts.append(f"{column} = CASE {pk} {'WHEN %s THEN %s ' * rows}ELSE {column} END")
     for name, rows in adds:
         column = _column(model, name)
-        parts.append(f"{column} = {column} + CASE {pk} {'WHEN %s THEN %s ' * rows}ELSE 0 END")
+        if count == 1:
+            parts.append(f"{column} = {column} + %s")
+        else:
+            parts.append(f"{column} = {column} + CASE {pk} {'WHEN %s THEN %s ' * rows}ELSE 0 END")
     where = [f"{pk} IN ({', '.join(['%s'] * count)})"]
     where += [f"{_column(model, name)} = %s" for name in equal]
     if one_of is not None:
@@ -184,16 +190,17 @@ def update_rows(
     add_names = list(dict.fromkeys(name for values in add.values() for name in values))
     params: list[Any] = []
     set_shape, add_shape = [], []
+    single = len(ids) == 1  # then each value alone, without the row's id (see _update_rows_sql)
     for name in set_names:
         rows = [(pk, values[name]) for pk, values in sets.items() if name in values]
         set_shape.append((name, len(rows)))
         for pk, value in rows:
-            params += [pk, _prep(model, name, value)]
+            params += [_prep(model, name, value)] if single else [pk, _prep(model, name, value)]
     for name in add_names:
-        rows = [(pk, values[name]) for pk, values in add.items() if name in values]
-        add_shape.append((name, len(rows)))
-        for pk, value in rows:
-            params += [pk, value]
+        adding = [(pk, values[name]) for pk, values in add.items() if name in values]
+        add_shape.append((name, len(adding)))
+        for pk, value in adding:
+            params += [value] if single else [pk, value]
     params += ids
     params += [_prep(model, name, value) for name, value in only_if.items()]
     params += [] if one_of is None else list(one_of[1])

@@ -23,7 +23,7 @@ from thx_cron.actions.registry import registry
 from thx_cron.admin import display
 from thx_cron.declared.declarations import DEFINITION_FIELDS
 from thx_cron.models import Job
-from thx_cron.models.job import RUN_SUMMARY_FIELDS
+from thx_cron.models.job_summary import RUN_SUMMARY_FIELDS
 from thx_cron.schedules.schedule import InvalidSchedule, parse_timezone
 from thx_cron.security.ownership import OwnedObjectAdmin, may_change
 

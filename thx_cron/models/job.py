@@ -1,4 +1,5 @@
-"""Job: what to run, when, and how."""
+"""Job: what to run, when, and how (its runtime summary: job_summary.py; tag lookups:
+job_tags.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from django.utils.timezone import now
 from thx_cron.actions import registry
 from thx_cron.conf import thx_settings
 from thx_cron.models.choices import text_choices
+from thx_cron.models.job_summary import RUN_SUMMARY_FIELDS, JobSummary
+from thx_cron.models.job_tags import with_tag as _with_tag
 from thx_cron.models.run import JobLog
 from thx_cron.schedules.instants import is_naive, range_error, wall_to_instant
 from thx_cron.schedules.misfire import MisfirePolicy
@@ -35,21 +38,6 @@ _NO_FUTURE_FIELD = {"once": "run_at", "calendar": "year", "cron": "cron", "inter
 # Not part of the schedule, but a change to them changes the next run too.
 _ALSO_RESCHEDULE = ("enabled", "max_runs")
 
-# Written by the dispatcher and the lifecycle (with F() updates), never by editing a job: saving
-# an instance loaded earlier must not put back the values it loaded.
-RUN_SUMMARY_FIELDS = frozenset(
-    {
-        "last_run",
-        "last_run_at",
-        "last_status",
-        "consecutive_failures",
-        "occurrence_count",
-        "run_count",
-        "success_count",
-        "failure_count",
-    }
-)
-
 
 class JobQuerySet(models.QuerySet["Job"]):
     def due(self, now: datetime) -> JobQuerySet:
@@ -60,22 +48,11 @@ class JobQuerySet(models.QuerySet["Job"]):
         return visibility.visible(self, user)
 
     def with_tag(self, tag: str) -> JobQuerySet:
-        if _vendor(self.db) == "postgresql":
-            return self.filter(tags__contains=[tag])
-        # SQLite has no JSON containment operator; json_each does the same.
-        return self.extra(  # type: ignore[return-value]
-            where=["EXISTS (SELECT 1 FROM json_each(thx_cron_job.tags) WHERE value = %s)"],
-            params=[tag],
-        )
+        """Jobs tagged `tag` (thx_cron/models/job_tags.py)."""
+        return _with_tag(self, tag)
 
 
-def _vendor(alias: str) -> str:
-    from django.db import connections
-
-    return connections[alias].vendor
-
-
-class Job(models.Model):
+class Job(JobSummary):
     ScheduleKind = text_choices("ScheduleKind", Kind)
 
     class Overlap(models.TextChoices):
@@ -156,18 +133,7 @@ class Job(models.Model):
     retry_backoff_seconds = models.PositiveIntegerField(default=30)
 
     next_run_at = models.DateTimeField(null=True, blank=True)
-    last_run = models.ForeignKey(
-        "thx_cron.JobLog", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    last_run_at = models.DateTimeField(null=True, blank=True)
-    last_status = models.CharField(max_length=16, blank=True, default="")
-    consecutive_failures = models.PositiveIntegerField(default=0)
-    occurrence_count = models.PositiveIntegerField(
-        default=0, help_text="Scheduled occurrences dispatched (counts towards max runs)."
-    )
-    run_count = models.PositiveIntegerField(default=0)
-    success_count = models.PositiveIntegerField(default=0)
-    failure_count = models.PositiveIntegerField(default=0)
+    # The runtime summary (last run, counters, streak): thx_cron/models/job_summary.py.
     created_at = models.DateTimeField(default=now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
