@@ -142,3 +142,31 @@ def test_sigint_to_serve_s_group_ends_the_web_server_the_worker_and_their_childr
         assert alive(tree) == set()
     assert took < GRACE + 30
     assert status_of(run) == "lost"
+
+
+def test_a_worker_killed_outright_while_its_clusters_start_leaves_nothing(tmp_path):
+    # SIGKILL reaches the worker alone, as soon as its cluster children exist (still setting up
+    # Django): each child must notice its supervisor is gone and take its own group down.
+    from thx_cron.processes import process_group
+
+    def cluster_children(root: int) -> set[int]:
+        """The worker's cluster children once each leads its own group (still starting)."""
+        found = {
+            pid
+            for pid in descendants(root)
+            if (fields := _stat(pid))
+            and int(fields[2]) == pid
+            and b"thx_cron_queue" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        }
+        return found if len(found) == 2 else set()  # the runs' queue and the notifications'
+
+    with worker(tmp_path, "killed") as proc:
+        groups = wait_for(lambda: cluster_children(proc.pid), timeout=60, interval=0.01)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    try:
+        assert all(process_group.members(pgid) for pgid in groups)  # they outlived the worker
+        wait_for(lambda: not any(process_group.members(pgid) for pgid in groups), timeout=60)
+    finally:
+        for pgid in groups:
+            process_group.kill(pgid)  # what a failure left behind

@@ -25,6 +25,11 @@ MAX_RESTARTS = 5
 RESTART_WINDOW = 60.0
 
 
+# The environment variable that tells a child its supervisor's pid: a child that finds another
+# parent (its supervisor died, perhaps before the child could look) takes its group down.
+SUPERVISOR_PID = "THX_CRON_SUPERVISOR_PID"
+
+
 class ChildFailed(RuntimeError):
     pass
 
@@ -36,6 +41,7 @@ def child_environment(queue: str | None) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(os.path.abspath(p) for p in paths))
     if queue is not None:
         env["Q_CLUSTER_NAME"] = queue
+    env[SUPERVISOR_PID] = str(os.getpid())
     return env
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from thx_cron.processes import process_group
+from thx_cron.processes.children import SUPERVISOR_PID
 
 
 class Command(BaseCommand):
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         from thx_cron.runner import execution
 
         execution.prepare()  # in this process, which the cluster's workers are forked from
-        parent = os.getppid()
+        # The supervisor's pid as it told us: read from getppid() here, it would already be
+        # init's if the supervisor was killed while this process was still starting.
+        parent = int(os.environ.get(SUPERVISOR_PID) or os.getppid())
         stop = threading.Event()
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
