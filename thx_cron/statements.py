@@ -69,62 +69,9 @@ def _execute(sql: str, params: Sequence[Any]) -> Any:
         return cursor.rowcount
 
 
-@cache
-def _update_sql(
-    model: type[Model],
-    names: tuple[str, ...],
-    counters: tuple[str, ...],
-    equal: tuple[str, ...],
-    one_of: tuple[str, int] | None,
-    _: str,
-) -> str:
-    sets = [f"{_column(model, name)} = %s" for name in names]
-    sets += [f"{_column(model, name)} = {_column(model, name)} + 1" for name in counters]
-    where = [f"{_column(model, name)} = %s" for name in ("id", *equal)]
-    if one_of is not None:
-        name, count = one_of
-        where.append(f"{_column(model, name)} IN ({', '.join(['%s'] * count)})")
-    return f"UPDATE {_table(model)} SET {', '.join(sets)} WHERE {' AND '.join(where)}"
-
-
-def _update(
-    model: type[Model],
-    pk: int,
-    values: dict[str, Any],
-    *,
-    increment: Iterable[str] = (),
-    only_if: dict[str, Any] | None = None,
-    one_of: tuple[str, Sequence[Any]] | None = None,
-) -> bool:
-    """Set `values` and add one to each `increment` counter on row `pk` if it matches the guards
-    (fields equal to `only_if`, and the field of `one_of` among its values); say if it did."""
-    only_if = only_if or {}
-    shape = None if one_of is None else (one_of[0], len(one_of[1]))
-    sql = _update_sql(model, tuple(values), tuple(increment), tuple(only_if), shape, _db().vendor)
-    params = [_prep(model, name, value) for name, value in values.items()] + [pk]
-    params += [_prep(model, name, value) for name, value in only_if.items()]
-    params += [] if one_of is None else list(one_of[1])
-    return bool(_execute(sql, params))
-
-
 def update_run(run_id: int, changes: dict[str, Any], *, statuses: Iterable[str]) -> bool:
     """Write `changes` to run `run_id` if its status is one of `statuses`; say if it was."""
-    return _update(JobLog, run_id, changes, one_of=("status", tuple(statuses)))
-
-
-def update_job_summary(
-    job_id: int,
-    values: dict[str, Any],
-    *,
-    increment: Iterable[str] = (),
-    only_if: dict[str, Any] | None = None,
-) -> bool:
-    """Set a job's summary `values` and add one to each `increment` counter; say if it matched.
-
-    With `only_if`, only a job whose fields hold those values is updated: the update then both
-    locks the job row and proves what the caller assumed of it, in one statement.
-    """
-    return _update(Job, job_id, values, increment=increment, only_if=only_if)
+    return bool(update_rows(JobLog, {run_id: changes}, one_of=("status", tuple(statuses))))
 
 
 @cache
