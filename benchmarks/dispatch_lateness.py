@@ -1,10 +1,15 @@
 """How late do 200 jobs due at the same instant start? thx-cron vs plain django-q2 schedules.
 
-Both sides use the same `* * * * *` cron expression, the embedded default (SQLite, ORM broker)
-unless --database-url / --redis-url are given, and a real worker process. Lateness is the start
+Both sides use the same cron expression, `M * * * *` for the first minute M at least `--lead`
+seconds away, the embedded default (SQLite, ORM broker) unless --database-url / --redis-url
+are given, and a real worker process. Lateness is the start
 of the run minus the occurrence it was due for.
 
-    .venv/bin/python benchmarks/dispatch_lateness.py [--jobs 200]
+    .venv/bin/python benchmarks/dispatch_lateness.py [--jobs 200] [--lead 75]
+
+`--lead` is how long before the occurrence, at least, the worker starts (10 s by default). Over a
+minute, its idle workers' database connections are older than the standalone server's
+CONN_MAX_AGE (60 s) when the burst comes, as in a deployment whose jobs run hourly.
 """
 
 from __future__ import annotations
@@ -17,25 +22,27 @@ from pathlib import Path
 
 from harness import prepare, process, read_probe, summary, wait_until
 
-LEAD_SECONDS = 10  # time for the worker to start before the occurrence
+LEAD_SECONDS = 10  # the default time for the worker to start before the occurrence
 
 
 def next_minute(lead: float) -> datetime:
-    """Return the next minute boundary at least `lead` seconds away, waiting if needed."""
-    now = datetime.now(UTC)
-    boundary = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    if (boundary - now).total_seconds() < lead:
-        time.sleep((boundary - now).total_seconds() + 0.5)  # jobs must be due at `boundary`
-        boundary += timedelta(minutes=1)
-    return boundary
+    """Return the first minute boundary at least `lead` seconds away."""
+    soonest = datetime.now(UTC) + timedelta(seconds=lead)
+    return soonest.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
-def thx_cron_side(jobs: int, data_dir: Path) -> list[float]:
+def thx_cron_side(jobs: int, data_dir: Path, lead: float = LEAD_SECONDS) -> list[float]:
     from thx_cron.models import Job, JobLog
 
-    due = next_minute(LEAD_SECONDS)
+    due = next_minute(lead)
     for i in range(jobs):
-        job = Job(name=f"lateness-{i}", action="bench.probe", args=[f"thx-{i}"], cron="* * * * *")
+        # Due at that minute of the hour (an hour ahead at most), and only then.
+        job = Job(
+            name=f"lateness-{i}",
+            action="bench.probe",
+            args=[f"thx-{i}"],
+            cron=f"{due.minute} * * * *",
+        )
         job.full_clean()
         job.save()
     assert Job.objects.filter(next_run_at=due).count() == jobs
@@ -58,17 +65,17 @@ def thx_cron_side(jobs: int, data_dir: Path) -> list[float]:
     ]
 
 
-def django_q2_side(jobs: int, data_dir: Path) -> list[float]:
+def django_q2_side(jobs: int, data_dir: Path, lead: float = LEAD_SECONDS) -> list[float]:
     from django_q.models import Schedule
 
-    due = next_minute(LEAD_SECONDS)
+    due = next_minute(lead)
     Schedule.objects.bulk_create(
         Schedule(
             name=f"lateness-q2-{i}",
             func="benchmarks.probe.probe",
             args=repr(f"q2-{i}"),
             schedule_type=Schedule.CRON,
-            cron="* * * * *",
+            cron=f"{due.minute} * * * *",
             next_run=due,
             repeats=-1,
         )
@@ -95,11 +102,17 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--redis-url")
     parser.add_argument("--only", choices=["thx-cron", "django-q2"], help="run one side only")
+    parser.add_argument(
+        "--lead",
+        type=float,
+        default=LEAD_SECONDS,
+        help="start the worker at least this many seconds before the occurrence",
+    )
     options = parser.parse_args()
     data_dir = prepare(options.database_url, options.redis_url)
     started = time.monotonic()
-    thx = thx_cron_side(options.jobs, data_dir) if options.only != "django-q2" else []
-    q2 = django_q2_side(options.jobs, data_dir) if options.only != "thx-cron" else []
+    thx = thx_cron_side(options.jobs, data_dir, options.lead) if options.only != "django-q2" else []
+    q2 = django_q2_side(options.jobs, data_dir, options.lead) if options.only != "thx-cron" else []
     print(f"dispatch_lateness: {options.jobs} jobs due at the same instant")
     if thx:
         print(f"  thx-cron:         {summary(thx)}")

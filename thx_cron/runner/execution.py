@@ -15,7 +15,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from thx_cron import lifecycle, statements
 from thx_cron.actions.registry import ActionNotRegistered, registry
 from thx_cron.conf import thx_settings
-from thx_cron.models import Job, JobLog
+from thx_cron.models import Job, JobEvent, JobLog
 from thx_cron.ops import run_log
 from thx_cron.runner.capture import capture
 from thx_cron.runner.heartbeat import Heartbeat
@@ -35,13 +35,33 @@ _current_task: dict[str, str] = {}
 def prepare() -> None:
     """Load what a run needs before the cluster forks its workers, so that the first run of
     each worker after a start does not pay for it: the run path's modules (imported with this
-    one) and the registered actions' modules."""
+    one) and the registered actions' modules. Each worker then connects as it is spawned (see
+    warm_worker)."""
+    from django_q.signals import post_spawn
+
     try:
         registry.all()
     except Exception:  # an action that cannot load fails its runs, with the reason, as before
         logger.warning(
             "Could not load the registered actions ahead of the first run", exc_info=True
         )
+    # Only the clusters forked from this process (thx_cron_queue) serve runs: a host project's
+    # own clusters are left alone.
+    post_spawn.connect(warm_worker, dispatch_uid="thx_cron.warm_worker")
+
+
+def warm_worker(sender: object, **kwargs: object) -> None:
+    """In a worker process as django-q2 spawns it, before its first task: connect to the
+    database and read the run path's tables once, so that the first run of a burst does not
+    wait for the connection and for the database server to load those tables' metadata.
+
+    A failure is only logged: the first task connects again, and reports what is wrong."""
+    try:
+        statements.load_runs([0], RUN_FIELDS, JOB_FIELDS)
+        JobEvent.objects.filter(pk=0).exists()
+    except Exception:
+        logger.warning("A worker could not connect ahead of its first run", exc_info=True)
+        connection.close()
 
 
 def remember_task(sender: object, task: dict[str, object], **kwargs: object) -> None:
