@@ -23,6 +23,7 @@ MINIMUMS: tuple[tuple[Setting[int] | Setting[float], float], ...] = (
     (S.LEASE_SECONDS, 1),
     (S.DISPATCH_INTERVAL, 0.01),
     (S.DISPATCH_BATCH, 1),
+    (S.CLAIM_AHEAD, 0),
     (S.RUN_BATCH, 1),
     (S.REQUEUE_SECONDS, 1),
     (S.MISFIRE_GRACE_SECONDS, 0),
@@ -45,14 +46,23 @@ SCALARS = (S.DEMO_ACTIONS, S.METRICS, S.JOBS_FILE, S.CLUSTER, S.NOTIFICATION_QUE
 STRING_LISTS = (S.ALLOWED_COMMANDS, S.ALLOWED_ORIGINS, S.HTTP_ALLOWED_HOSTS, S.WORKER_QUEUES)
 
 
+# Number settings with a largest value too (thx_cron.E001): a worker waits up to CLAIM_AHEAD
+# for a run claimed ahead, and serves nothing else meanwhile.
+MAXIMUMS: dict[str, float] = {S.CLAIM_AHEAD.name: 10}
+
+
 def _number(setting: Setting[int] | Setting[float], minimum: float) -> list[Error]:
     value = setting.raw()
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+    maximum = MAXIMUMS.get(setting.name)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value < minimum
+        or (maximum is not None and value > maximum)
+    ):
+        bound = f">= {minimum:g}" if maximum is None else f"between {minimum:g} and {maximum:g}"
         return [
-            Error(
-                f"{setting.name} must be a number >= {minimum:g}, got {value!r}.",
-                id="thx_cron.E001",
-            )
+            Error(f"{setting.name} must be a number {bound}, got {value!r}.", id="thx_cron.E001")
         ]
     return []
 

@@ -177,6 +177,11 @@ class ThxCronSettings(AppSettings):
     LEASE_SECONDS = number(30.0, "A running run silent this many seconds ends lost.")
     DISPATCH_INTERVAL = number(0.5, "The longest the dispatcher sleeps between ticks, in seconds.")
     DISPATCH_BATCH = whole(500, "How many due jobs one dispatcher tick claims.")
+    CLAIM_AHEAD = number(
+        1.0,
+        "Seconds before an occurrence that the dispatcher claims and enqueues it; its worker "
+        "starts it at the occurrence, not before (0: at the occurrence; at most 10).",
+    )
     RUN_BATCH = whole(
         8, "At most this many runs per django-q2 task, executed in turn; 1: each on its own."
     )

@@ -3,6 +3,10 @@
 `tick()` is idempotent and safe to run in any number of processes at once: due jobs are locked
 (`skip_locked` on PostgreSQL, an immediate write transaction on SQLite) and the unique
 `(job, scheduled_for)` constraint makes a second claim of one occurrence impossible.
+
+An occurrence is claimed up to CLAIM_AHEAD seconds before it is due, and its task tells the
+worker when to start it (`execution.execute(..., start_at=...)`): at the occurrence the workers
+start runs instead of waiting for the dispatcher to claim and enqueue them.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -63,25 +67,62 @@ FIRST_CLAIM = 4
 
 
 def claim_due(now: datetime) -> list[int]:
-    """Create the queued runs of every due job (up to DISPATCH_BATCH jobs) and advance their next
-    run time, in transactions of growing size, each enqueued as it commits."""
+    """Create the queued runs of every due job, then of the jobs due next if that is at most
+    CLAIM_AHEAD away (up to DISPATCH_BATCH jobs in all), and advance their next run time, in
+    transactions of growing size, each enqueued as it commits."""
+    budget = thx_settings.DISPATCH_BATCH
+    jobs, claimed = _claim_all(now, None, budget)
+    upcoming = _next_occurrence(now) if jobs < budget else None
+    if upcoming is not None:
+        claimed += _claim_all(now, upcoming, budget - jobs)[1]
+    return claimed
+
+
+def _next_occurrence(now: datetime) -> datetime | None:
+    """The next instant a job is due at, if it is at most CLAIM_AHEAD after `now`."""
+    ahead = thx_settings.CLAIM_AHEAD
+    if ahead <= 0:
+        return None
+    upcoming: datetime | None = (
+        Job.objects.filter(
+            enabled=True, next_run_at__gt=now, next_run_at__lte=now + timedelta(seconds=ahead)
+        )
+        .order_by("next_run_at")
+        .values_list("next_run_at", flat=True)
+        .first()
+    )
+    return upcoming
+
+
+def _claim_all(now: datetime, at: datetime | None, budget: int) -> tuple[int, list[int]]:
+    """Claim up to `budget` jobs due at `now` (or, claiming ahead, due exactly `at`)."""
     claimed: list[int] = []
     total, size, plans, tasks = 0, FIRST_CLAIM, _Plans(), _Tasks()
-    while total < thx_settings.DISPATCH_BATCH:
-        size = min(size, thx_settings.DISPATCH_BATCH - total)
-        jobs, runs = _claim(now, size, plans, tasks)
+    while total < budget:
+        size = min(size, budget - total)
+        jobs, runs = _claim(now, size, plans, tasks, at)
         claimed += runs
         total += jobs
         if jobs < size:
             break
         size *= 2
-    return claimed
+    return total, claimed
 
 
-def _claim(now: datetime, limit: int, plans: _Plans, tasks: _Tasks) -> tuple[int, list[int]]:
-    """Claim up to `limit` due jobs in one transaction; return how many, and the queued runs."""
+def _claim(
+    now: datetime, limit: int, plans: _Plans, tasks: _Tasks, at: datetime | None = None
+) -> tuple[int, list[int]]:
+    """Claim up to `limit` due jobs in one transaction; return how many, and the queued runs.
+
+    With `at` (claiming ahead), the jobs due exactly then, planned as of `at`: each gets its run
+    of that occurrence, due then, and its task starts it then."""
+    due_at = now if at is None else at
     with transaction.atomic():
-        due = Job.objects.due(now)
+        due = (
+            Job.objects.due(now)
+            if at is None
+            else Job.objects.filter(enabled=True, next_run_at=at).order_by("pk")
+        )
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))
         jobs = list(due[:limit])
@@ -92,7 +133,7 @@ def _claim(now: datetime, limit: int, plans: _Plans, tasks: _Tasks) -> tuple[int
         skipped: list[tuple[JobLog, misfire.Plan]] = []
         missed: list[tuple[JobLog, misfire.Plan]] = []
         for job in jobs:
-            plan = plans.plan(job, now)
+            plan = plans.plan(job, due_at)
             first_catch_up: JobLog | None = None
             for planned in plan.runs:
                 run = JobLog(
@@ -100,7 +141,7 @@ def _claim(now: datetime, limit: int, plans: _Plans, tasks: _Tasks) -> tuple[int
                     trigger=planned.trigger,
                     scheduled_for=planned.scheduled_for,
                     queued_at=now,
-                    due_at=now,
+                    due_at=due_at,
                     enqueued_at=now,
                 )
                 runs.append(run)
@@ -131,7 +172,7 @@ def _claim(now: datetime, limit: int, plans: _Plans, tasks: _Tasks) -> tuple[int
         _advance(jobs, claimed_before)
         queued = [run for run in runs if run.status == JobLog.Status.QUEUED]
         # Registered before the events' announcement: the runs go to the workers first.
-        transaction.on_commit(lambda: _enqueue_all(queued, tasks))
+        transaction.on_commit(lambda: _enqueue_all(queued, tasks, start_at=at))
         events.record_many(_events(runs, skipped, missed))
     return len(jobs), [run.pk for run in queued]
 
@@ -262,9 +303,12 @@ def enqueue_ready(now: datetime) -> int:
     return len(mine)
 
 
-def _enqueue_all(runs: list[JobLog], tasks: _Tasks | None = None) -> None:
-    """Enqueue a batch, several runs per task; on a broker error the whole batch is left for the
-    next tick."""
+def _enqueue_all(
+    runs: list[JobLog], tasks: _Tasks | None = None, *, start_at: datetime | None = None
+) -> None:
+    """Enqueue a batch, several runs per task, each task to start at `start_at` (claimed ahead)
+    or at once; on a broker error the whole batch is left for the next tick (which enqueues it
+    once it is due)."""
     if not runs:
         return
     tasks = tasks or _Tasks()
@@ -273,7 +317,7 @@ def _enqueue_all(runs: list[JobLog], tasks: _Tasks | None = None) -> None:
         # instead of competing with one commit per task for SQLite's write lock.
         with transaction.atomic():
             for chunk in tasks.split(runs):
-                _send(chunk)
+                _send(chunk, start_at=start_at)
     except Exception:
         logger.exception("Could not enqueue %d run(s); they will be enqueued again", len(runs))
         _release([run.pk for run in runs])
@@ -308,14 +352,18 @@ def enqueue(run: JobLog) -> str | None:
         return None
 
 
-def _send(runs: list[JobLog]) -> str:
-    """Enqueue one django-q2 task that executes `runs` one after the other."""
+def _send(runs: list[JobLog], *, start_at: datetime | None = None) -> str:
+    """Enqueue one django-q2 task that executes `runs` one after the other, from `start_at` (a
+    task of runs claimed ahead waits for it) or at once."""
     from django_q.tasks import async_task
 
     cluster = thx_settings.CLUSTER
     # A batch hands its waiting runs back once one of them runs long (execution.Batch), so the
     # task lasts at most about its longest run.
     timeout = max(run.job.effective_timeout for run in runs) + Q2_TIMEOUT_MARGIN + 2 * len(runs)
+    start = {} if start_at is None else {"start_at": start_at.timestamp()}
+    if start_at is not None:
+        timeout += int(thx_settings.CLAIM_AHEAD) + 1
     ids = [run.pk for run in runs]
     # The worker records the task id when it starts the run (see execution.remember_task).
     return str(
@@ -326,6 +374,7 @@ def _send(runs: list[JobLog]) -> str:
             timeout=timeout,
             ack_failure=True,
             broker=brokers.broker(cluster),
+            **start,
             **({"cluster": cluster} if cluster else {}),
         )
     )

@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 
 
 def seconds_until_next_due(limit: float) -> float:
-    """Return how long the dispatcher may sleep: until the next due job, at most `limit`."""
+    """Return how long the dispatcher may sleep: until CLAIM_AHEAD before the next due job, at
+    most `limit`."""
     upcoming = (
         Job.objects.filter(enabled=True, next_run_at__isnull=False)
         .order_by("next_run_at")
@@ -30,7 +31,8 @@ def seconds_until_next_due(limit: float) -> float:
     )
     if upcoming is None:
         return limit
-    return max(0.0, min(limit, (upcoming - timezone.now()).total_seconds()))
+    until = (upcoming - timezone.now()).total_seconds() - thx_settings.CLAIM_AHEAD
+    return max(0.0, min(limit, until))
 
 
 def dispatch_forever(stop: threading.Event, interval: float | None = None) -> None:

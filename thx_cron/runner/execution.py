@@ -96,14 +96,27 @@ JOB_FIELDS = (
 )
 
 
-def execute(*run_ids: int) -> str:
+def execute(*run_ids: int, start_at: float | None = None) -> str:
     """The django-q2 task: run each of `run_ids` that is still queued, one after the other;
-    return the final status of the last (one task may carry several runs, see dispatch)."""
+    return the final status of the last (one task may carry several runs, see dispatch).
+
+    `start_at` (a Unix time): the runs were claimed ahead of their occurrence, which is then;
+    the task waits for it (CLAIM_AHEAD and a second at most) before it reads the runs."""
     task_id = _current_task.pop("id", "")
+    if start_at is not None:
+        wait_until(start_at, longest=thx_settings.CLAIM_AHEAD + 1)
     runs = statements.load_runs(run_ids, RUN_FIELDS, JOB_FIELDS)
     if not runs:
         return "missing"
     return Batch(runs, task_id=task_id).run()[-1].status
+
+
+def wait_until(moment: float, *, longest: float) -> None:
+    """Sleep until the Unix time `moment`, `longest` seconds at most; never return before it
+    (time.sleep may wake a little early)."""
+    deadline = time.monotonic() + longest
+    while (left := min(moment - time.time(), deadline - time.monotonic())) > 0:
+        time.sleep(left)
 
 
 # Outcomes of short runs are committed together once the oldest of them waited this long.
