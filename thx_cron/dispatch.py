@@ -81,16 +81,9 @@ def claim_due(now: datetime) -> list[int]:
 def _next_occurrence(now: datetime) -> datetime | None:
     """The next instant a job is due at, if it is at most CLAIM_AHEAD after `now`."""
     ahead = thx_settings.CLAIM_AHEAD
-    if ahead <= 0:
+    upcoming = Job.objects.next_run_time(after=now) if ahead > 0 else None
+    if upcoming is None or upcoming > now + timedelta(seconds=ahead):
         return None
-    upcoming: datetime | None = (
-        Job.objects.filter(
-            enabled=True, next_run_at__gt=now, next_run_at__lte=now + timedelta(seconds=ahead)
-        )
-        .order_by("next_run_at")
-        .values_list("next_run_at", flat=True)
-        .first()
-    )
     return upcoming
 
 
@@ -118,11 +111,7 @@ def _claim(
     of that occurrence, due then, and its task starts it then."""
     due_at = now if at is None else at
     with transaction.atomic():
-        due = (
-            Job.objects.due(now)
-            if at is None
-            else Job.objects.filter(enabled=True, next_run_at=at).order_by("pk")
-        )
+        due = Job.objects.due(now) if at is None else Job.objects.due_exactly(at)
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))
         jobs = list(due[:limit])
@@ -361,8 +350,9 @@ def _send(runs: list[JobLog], *, start_at: datetime | None = None) -> str:
     # A batch hands its waiting runs back once one of them runs long (execution.Batch), so the
     # task lasts at most about its longest run.
     timeout = max(run.job.effective_timeout for run in runs) + Q2_TIMEOUT_MARGIN + 2 * len(runs)
-    start = {} if start_at is None else {"start_at": start_at.timestamp()}
-    if start_at is not None:
+    start: dict[str, float] = {}
+    if start_at is not None:  # the worker waits for it, CLAIM_AHEAD and a second at most
+        start["start_at"] = start_at.timestamp()
         timeout += int(thx_settings.CLAIM_AHEAD) + 1
     ids = [run.pk for run in runs]
     # The worker records the task id when it starts the run (see execution.remember_task).

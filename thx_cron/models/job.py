@@ -43,6 +43,20 @@ class JobQuerySet(models.QuerySet["Job"]):
     def due(self, now: datetime) -> JobQuerySet:
         return self.filter(enabled=True, next_run_at__lte=now).order_by("next_run_at")
 
+    def due_exactly(self, moment: datetime) -> JobQuerySet:
+        """The enabled jobs whose next run is `moment` (claimed ahead of it, see dispatch)."""
+        return self.filter(enabled=True, next_run_at=moment).order_by("pk")
+
+    def next_run_time(self, after: datetime | None = None) -> datetime | None:
+        """The earliest next run time of an enabled job (later than `after`, if given)."""
+        upcoming = self.filter(enabled=True, next_run_at__isnull=False)
+        if after is not None:
+            upcoming = upcoming.filter(next_run_at__gt=after)
+        moment: datetime | None = (
+            upcoming.order_by("next_run_at").values_list("next_run_at", flat=True).first()
+        )
+        return moment
+
     def visible_to(self, user: visibility.User | None) -> JobQuerySet:
         """Jobs the user may see (thx_cron/security/visibility.py)."""
         return visibility.visible(self, user)

@@ -23,12 +23,7 @@ logger = logging.getLogger(__name__)
 def seconds_until_next_due(limit: float) -> float:
     """Return how long the dispatcher may sleep: until CLAIM_AHEAD before the next due job, at
     most `limit`."""
-    upcoming = (
-        Job.objects.filter(enabled=True, next_run_at__isnull=False)
-        .order_by("next_run_at")
-        .values_list("next_run_at", flat=True)
-        .first()
-    )
+    upcoming = Job.objects.next_run_time()
     if upcoming is None:
         return limit
     until = (upcoming - timezone.now()).total_seconds() - thx_settings.CLAIM_AHEAD
