@@ -10,6 +10,7 @@ import pytest
 
 from tests.processes import wait_for
 from tests.scale.conftest import interval_jobs, needs_postgres
+from thx_cron.conf import thx_settings
 from thx_cron.models import Job, JobLog
 
 pytestmark = [pytest.mark.slow, needs_postgres]
@@ -17,6 +18,7 @@ pytestmark = [pytest.mark.slow, needs_postgres]
 EVERY = 2
 GRACE = 1
 _TICK = timedelta(microseconds=1)
+_AHEAD = timedelta(seconds=thx_settings.CLAIM_AHEAD)
 POLICIES = [Job.Misfire.RUN_ONCE, Job.Misfire.SKIP, Job.Misfire.RUN_ALL]
 
 
@@ -75,7 +77,13 @@ def test_after_an_outage_each_misfire_policy_is_honoured_exactly(pg_db, make_fle
         scheduled = first_claim.filter(trigger=JobLog.Trigger.SCHEDULE).exclude(
             status=JobLog.Status.SKIPPED
         )
-        assert sorted(scheduled.values_list("scheduled_for", flat=True)) == on_time, policy
+        claimed_due = scheduled.filter(due_at=back)
+        assert sorted(claimed_due.values_list("scheduled_for", flat=True)) == on_time, policy
+        # The same claim may also take the occurrence after, if it is at most CLAIM_AHEAD away;
+        # that run is due at its own instant, not at the claim's.
+        ahead = sorted(scheduled.exclude(due_at=back).values_list("scheduled_for", flat=True))
+        assert ahead == job.schedule.between(back, back + _AHEAD, 1000)[: len(ahead)], policy
+        assert all(run.due_at == run.scheduled_for for run in scheduled.exclude(due_at=back))
     occurrences = list(
         runs.exclude(status=JobLog.Status.SKIPPED).values_list("job", "scheduled_for")
     )
