@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,16 +12,11 @@ from tests.core.test_two_dispatchers_on_postgresql_run_each_occurrence_once impo
     postgres_test_url,
 )
 from tests.processes import ROOT, process_env, stop_group, wait_for
+from tests.services import needs_postgres
 from thx_cron.models import Job
 
-PG_URL = os.environ.get("THX_CRON_TEST_DATABASE_URL", "")
-REQUIRED = bool(os.environ.get("THX_CRON_REQUIRE_SERVICES"))
-
 pytestmark = [
-    pytest.mark.skipif(
-        not PG_URL and not REQUIRED,
-        reason="needs PostgreSQL: set THX_CRON_TEST_DATABASE_URL=postgres://…",
-    ),
+    needs_postgres,
     pytest.mark.postgres,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, databases=["default", "postgres"]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -14,17 +13,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tests.processes import ROOT, process_env
+from tests.services import needs_postgres
 from thx_cron.models import Job, JobEvent, JobLog
 
-PG_URL = os.environ.get("THX_CRON_TEST_DATABASE_URL", "")
-# CI sets this so that a missing PostgreSQL fails the run instead of skipping the test.
-REQUIRED = bool(os.environ.get("THX_CRON_REQUIRE_SERVICES"))
-
 pytestmark = [
-    pytest.mark.skipif(
-        not PG_URL and not REQUIRED,
-        reason="needs PostgreSQL: set THX_CRON_TEST_DATABASE_URL=postgres://…",
-    ),
+    needs_postgres,
     pytest.mark.postgres,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, databases=["default", "postgres"]),

@@ -26,22 +26,10 @@ from django.db import connections
 from django.utils import timezone
 
 from tests.processes import ROOT, process_env, stop_group, thx_process
+from tests.services import PG_URL, REDIS_URL
 from thx_cron.models import Job
 from thx_cron.standalone.database import database_config
 
-PG_URL = os.environ.get("THX_CRON_TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("THX_CRON_TEST_REDIS_URL", "")
-# CI sets this so that a missing service fails the run instead of skipping these tests.
-_REQUIRED = bool(os.environ.get("THX_CRON_REQUIRE_SERVICES"))
-
-needs_postgres = pytest.mark.skipif(
-    not PG_URL and not _REQUIRED,
-    reason="needs PostgreSQL: set THX_CRON_TEST_DATABASE_URL=postgres://…",
-)
-needs_redis = pytest.mark.skipif(
-    not REDIS_URL and not _REQUIRED,
-    reason="needs Redis: set THX_CRON_TEST_REDIS_URL=redis://…",
-)
 SETTINGS = "tests.scale.process_settings"
 _counter = itertools.count()
 

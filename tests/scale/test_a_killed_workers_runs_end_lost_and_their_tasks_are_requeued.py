@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from tests.processes import service_group_of, wait_for
-from tests.scale.conftest import interval_jobs, needs_postgres, needs_redis
+from tests.scale.conftest import interval_jobs
 from tests.scale.occurrences import tally
+from tests.services import needs_postgres, needs_redis
 from thx_cron.models import Job, JobEvent, JobLog
 
 pytestmark = [pytest.mark.slow, needs_postgres, needs_redis]
@@ -41,10 +43,17 @@ def test_runs_of_a_killed_worker_end_lost_and_later_occurrences_run_on_survivors
         running = runs.filter(status=JobLog.Status.RUNNING).values_list("pk", "pid")
         return [pk for pk, pid in running if pid and group_of(pid) == victim.pid]
 
-    doomed = wait_for(victims_running, timeout=60)
+    wait_for(victims_running, timeout=60)
+    # The victim's workers may start another run between that look and the kill: the doomed
+    # runs are the ones its processes still held once every one of them is gone.
+    victim_pids = processes_of(victim.pid)
     os.killpg(victim.pid, signal.SIGKILL)
     killed_at = timezone.now()
     victim.wait(timeout=10)
+    wait_for(lambda: not any(alive(pid) for pid in victim_pids), timeout=10)
+    held = runs.filter(pid__in=victim_pids, status__in=[JobLog.Status.RUNNING, JobLog.Status.LOST])
+    doomed = list(held.values_list("pk", flat=True))
+    assert doomed
 
     # The survivors' dispatchers notice the silent lease and end the runs `lost`, not succeeded.
     doomed_runs = runs.filter(pk__in=doomed)
@@ -73,6 +82,23 @@ def test_runs_of_a_killed_worker_end_lost_and_later_occurrences_run_on_survivors
     print(result.summary())
     assert not result.problems(), result.problems()
     assert result.statuses[JobLog.Status.LOST] == len(doomed)
+
+
+def processes_of(service: int) -> set[int]:
+    """Every live process of the `thx-cron` service led by `service`."""
+    return {
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and group_of(int(entry.name)) == service
+    }
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` still runs (a zombie awaiting its parent's wait does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[-1][:1] != "Z"
+    except OSError:
+        return False
 
 
 def group_of_name(pid: int | None) -> int | None:

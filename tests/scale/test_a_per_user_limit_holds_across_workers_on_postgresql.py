@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tests.processes import wait_for
-from tests.scale.conftest import needs_postgres
 from tests.scale.witness import executions
+from tests.services import needs_postgres
 from thx_cron.models import Job, JobLog
 
 pytestmark = [pytest.mark.slow, needs_postgres]

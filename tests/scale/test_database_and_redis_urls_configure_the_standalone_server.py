@@ -9,7 +9,8 @@ import pytest
 import redis
 
 from tests.processes import wait_for
-from tests.scale.conftest import REDIS_URL, interval_jobs, needs_postgres, needs_redis, run_command
+from tests.scale.conftest import interval_jobs, run_command
+from tests.services import REDIS_URL, needs_postgres, needs_redis
 from thx_cron.models import JobLog
 
 pytestmark = [pytest.mark.slow, needs_postgres, needs_redis]

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 
 from tests.processes import wait_for
-from tests.scale.conftest import interval_jobs, needs_postgres
+from tests.scale.conftest import interval_jobs
+from tests.services import needs_postgres
 from thx_cron.conf import thx_settings
 from thx_cron.models import Job, JobLog
 

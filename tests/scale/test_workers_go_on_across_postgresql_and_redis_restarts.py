@@ -18,8 +18,9 @@ from django.db import connections
 from django.utils import timezone
 
 from tests.processes import wait_for
-from tests.scale.conftest import interval_jobs, needs_postgres, needs_redis
+from tests.scale.conftest import interval_jobs
 from tests.scale.occurrences import tally
+from tests.services import needs_postgres, needs_redis
 from thx_cron.models import Job, JobLog
 
 pytestmark = [pytest.mark.slow, needs_postgres, needs_redis]
