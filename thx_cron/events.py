@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from thx_cron import statements
@@ -17,20 +17,28 @@ from thx_cron.wakeups import wake_readers
 
 def record(run: JobLog, kind: str, data: dict[str, Any] | None = None) -> JobEvent:
     """Write one event for `run` in the current transaction."""
-    event = JobEvent(
-        job_id=run.job_id, run=run, kind=kind, occurred_at=timezone.now(), data=data or {}
-    )
-    # Every run writes several events: one plain INSERT instead of a model save.
-    event.pk = statements.insert_event(event.job_id, run.pk, kind, event.occurred_at, event.data)
-    event._state.adding = False
-    event._state.db = connection.alias
-    _after_commit([event])
+    [event] = record_many([JobEvent(job_id=run.job_id, run=run, kind=kind, data=data or {})])
     return event
 
 
 def record_many(events: Iterable[JobEvent]) -> list[JobEvent]:
-    """Write several events (unsaved JobEvent instances) in one statement."""
-    created = JobEvent.objects.bulk_create(list(events))
+    """Write several events (unsaved JobEvent instances) in one statement.
+
+    Every run writes several events: a plain INSERT (see thx_cron.statements) instead of the
+    ORM's bulk_create, which compiles its query anew each time."""
+    created = list(events)
+    if not created:
+        return created
+    now = timezone.now()
+    for event in created:
+        event.occurred_at = event.occurred_at or now
+    ids = statements.insert_events(
+        [(e.job_id, e.run_id, e.kind, e.occurred_at, e.data) for e in created]
+    )
+    for event, pk in zip(created, ids, strict=True):
+        event.pk = pk
+        event._state.adding = False
+        event._state.db = statements.alias()
     _after_commit(created)
     return created
 

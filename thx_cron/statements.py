@@ -252,29 +252,38 @@ def lock_jobs(job_ids: Sequence[int], names: tuple[str, ...]) -> dict[int, dict[
 
 
 @cache
-def _insert_event_sql(returning: bool, _: str) -> str:
+def _insert_events_sql(count: int, returning: bool, _: str) -> str:
     columns = ", ".join(
         _column(JobEvent, name) for name in ("job", "run", "kind", "occurred_at", "data")
     )
-    sql = f"INSERT INTO {_table(JobEvent)} ({columns}) VALUES (%s, %s, %s, %s, %s)"
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * count)
+    sql = f"INSERT INTO {_table(JobEvent)} ({columns}) VALUES {values}"
     return f"{sql} RETURNING {_column(JobEvent, 'id')}" if returning else sql
 
 
-def insert_event(
-    job_id: int, run_id: int | None, kind: str, occurred_at: datetime, data: dict[str, Any]
-) -> int:
-    """Insert one outbox event and return its id."""
-    returning = _db().features.can_return_columns_from_insert
-    params = [
-        job_id,
-        run_id,
-        kind,
-        _prep(JobEvent, "occurred_at", occurred_at),
-        _prep(JobEvent, "data", data),
-    ]
+def insert_events(
+    rows: Sequence[tuple[int, int | None, str, datetime, dict[str, Any]]],
+) -> list[int]:
+    """Insert outbox events (job id, run id, kind, when, data) in one statement; return their
+    ids in order. Where an insert cannot return its rows, one statement per event."""
+    features = _db().features
+    if len(rows) > 1 and not features.can_return_rows_from_bulk_insert:
+        return [pk for row in rows for pk in insert_events([row])]
+    returning = features.can_return_columns_from_insert
+    params: list[Any] = []
+    for job_id, run_id, kind, occurred_at, data in rows:
+        params += [
+            job_id,
+            run_id,
+            kind,
+            _prep(JobEvent, "occurred_at", occurred_at),
+            _prep(JobEvent, "data", data),
+        ]
     with _cursor() as cursor:
-        cursor.execute(_insert_event_sql(returning, _db().vendor), params)
-        return int(cursor.fetchone()[0] if returning else cursor.lastrowid)
+        cursor.execute(_insert_events_sql(len(rows), returning, _db().vendor), params)
+        if not returning:
+            return [int(cursor.lastrowid)]
+        return [int(row[0]) for row in cursor.fetchall()]
 
 
 @cache
