@@ -95,7 +95,9 @@ def capture(limit: int, echo: TextIO | None = None) -> Iterator[BoundedBuffer]:
     root = logging.getLogger()
     old_level = root.level
     root.addHandler(handler)
-    if root.level > logging.INFO or root.level == logging.NOTSET:
+    # Setting a level clears every logger's cache: only when it changes, and back after.
+    lowered = old_level > logging.INFO or old_level == logging.NOTSET
+    if lowered:
         root.setLevel(logging.INFO)
     old_out, old_err = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = buffer  # type: ignore[assignment]
@@ -104,4 +106,5 @@ def capture(limit: int, echo: TextIO | None = None) -> Iterator[BoundedBuffer]:
     finally:
         sys.stdout, sys.stderr = old_out, old_err
         root.removeHandler(handler)
-        root.setLevel(old_level)
+        if lowered:
+            root.setLevel(old_level)
