@@ -108,6 +108,69 @@ def _update_rows_sql(
     return f"{sql} RETURNING {pk}" if returning else sql
 
 
+@cache
+def _update_arrays_sql(
+    model: type[Model],
+    sets: tuple[str, ...],
+    adds: tuple[str, ...],
+    equal: tuple[str, ...],
+    one_of: tuple[str, int] | None,
+    _: str,
+) -> str:
+    """update_rows on PostgreSQL: each column's values as one array, the rows unnested from
+    them. One statement text whatever the number of rows, few parameters: psycopg prepares it
+    once per connection, and the server plans it once."""
+    table, pk = _table(model), _column(model, "id")
+    names = ("id", *sets, *adds)
+    arrays = ", ".join(f"%s::{_field(model, name).db_type(_db())}[]" for name in names)
+    alias = _db().ops.quote_name("row")
+    columns = ", ".join(_column(model, name) for name in names)
+    parts = [f"{_column(model, n)} = {alias}.{_column(model, n)}" for n in sets]
+    parts += [
+        f"{_column(model, n)} = {table}.{_column(model, n)} + {alias}.{_column(model, n)}"
+        for n in adds
+    ]
+    where = [f"{table}.{pk} = {alias}.{pk}"]
+    where += [f"{table}.{_column(model, name)} = %s" for name in equal]
+    if one_of is not None:
+        name, values = one_of
+        where.append(f"{table}.{_column(model, name)} IN ({', '.join(['%s'] * values)})")
+    return (
+        f"UPDATE {table} SET {', '.join(parts)} FROM unnest({arrays}) AS {alias} ({columns}) "
+        f"WHERE {' AND '.join(where)} RETURNING {table}.{pk}"
+    )
+
+
+def _by_arrays(
+    model: type[Model],
+    ids: list[int],
+    sets: dict[int, dict[str, Any]],
+    add: dict[int, dict[str, int]],
+    only_if: dict[str, Any],
+    one_of: tuple[str, Sequence[Any]] | None,
+) -> set[int] | None:
+    """update_rows with one array per column (PostgreSQL), where every row sets the same
+    fields; None where it does not apply."""
+    if _db().vendor != "postgresql":
+        return None
+    set_names = tuple(next(iter(sets.values()), {}))
+    if len(sets) not in (0, len(ids)) or any(
+        tuple(values) != set_names for values in sets.values()
+    ):
+        return None
+    add_names = tuple(dict.fromkeys(name for values in add.values() for name in values))
+    params: list[Any] = [ids]
+    params += [[_prep(model, name, sets[pk][name]) for pk in ids] for name in set_names]
+    params += [[add.get(pk, {}).get(name, 0) for pk in ids] for name in add_names]
+    params += [_prep(model, name, value) for name, value in only_if.items()]
+    params += [] if one_of is None else list(one_of[1])
+    shape = None if one_of is None else (one_of[0], len(one_of[1]))
+    sql = _update_arrays_sql(model, set_names, add_names, tuple(only_if), shape, _db().vendor)
+    with _cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
 def update_rows(
     model: type[Model],
     sets: dict[int, dict[str, Any]],
@@ -124,6 +187,10 @@ def update_rows(
     ids = list(dict.fromkeys([*sets, *add]))
     if not ids:
         return set()
+    if len(ids) > 1:
+        by_arrays = _by_arrays(model, ids, sets, add, only_if, one_of)
+        if by_arrays is not None:
+            return by_arrays
     returning = _can_return_from_update()
     if len(ids) > 1 and not returning:
         # Without RETURNING only a row count says what matched: one row at a time.
