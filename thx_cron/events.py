@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from thx_cron import statements
 from thx_cron.models import Job, JobEvent, JobLog
@@ -29,16 +28,15 @@ def record_many(events: Iterable[JobEvent]) -> list[JobEvent]:
     created = list(events)
     if not created:
         return created
-    now = timezone.now()
-    for event in created:
-        event.occurred_at = event.occurred_at or now
+    # occurred_at is set as each event is made (the field's default).
     ids = statements.insert_events(
         [(e.job_id, e.run_id, e.kind, e.occurred_at, e.data) for e in created]
     )
+    db = statements.alias()
     for event, pk in zip(created, ids, strict=True):
         event.pk = pk
         event._state.adding = False
-        event._state.db = statements.alias()
+        event._state.db = db
     _after_commit(created)
     return created
 
