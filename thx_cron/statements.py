@@ -39,6 +39,7 @@ def _table(model: type[Model]) -> str:
     return _db().ops.quote_name(model._meta.db_table)
 
 
+@cache
 def _field(model: type[Model], name: str) -> Field[Any, Any]:
     return cast("Field[Any, Any]", model._meta.get_field(name))
 
@@ -47,12 +48,12 @@ def _column(model: type[Model], name: str) -> str:
     return _db().ops.quote_name(_field(model, name).column)
 
 
-def _prep(model: type[Model], name: str, value: Any) -> Any:
-    """Adapt `value` as the model field `name` does when it saves it (JSON, datetimes)."""
-    return _field(model, name).get_db_prep_save(value, _db())
+def _prep(db: BaseDatabaseWrapper, model: type[Model], name: str, value: Any) -> Any:
+    """Adapt `value` as the model field `name` does when it saves it to `db` (JSON, datetimes)."""
+    return _field(model, name).get_db_prep_save(value, db)
 
 
-def _cursor() -> Any:
+def _cursor(db: BaseDatabaseWrapper) -> Any:
     """A cursor for these statements.
 
     On PostgreSQL with psycopg 3 it binds values on the server, so that psycopg prepares each
@@ -60,13 +61,7 @@ def _cursor() -> Any:
     and the server stops planning the same statements for every run. The ORM's own queries keep
     Django's client-side binding.
     """
-    return server_binding_cursor(_db()) or _db().cursor()
-
-
-def _execute(sql: str, params: Sequence[Any]) -> Any:
-    with _cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    return server_binding_cursor(db) or db.cursor()
 
 
 def update_run(run_id: int, changes: dict[str, Any], *, statuses: Iterable[str]) -> bool:
@@ -142,6 +137,7 @@ def _update_arrays_sql(
 
 
 def _by_arrays(
+    db: BaseDatabaseWrapper,
     model: type[Model],
     ids: list[int],
     sets: dict[int, dict[str, Any]],
@@ -151,7 +147,7 @@ def _by_arrays(
 ) -> set[int] | None:
     """update_rows with one array per column (PostgreSQL), where every row sets the same
     fields; None where it does not apply."""
-    if _db().vendor != "postgresql":
+    if db.vendor != "postgresql":
         return None
     set_names = tuple(next(iter(sets.values()), {}))
     if len(sets) not in (0, len(ids)) or any(
@@ -160,13 +156,13 @@ def _by_arrays(
         return None
     add_names = tuple(dict.fromkeys(name for values in add.values() for name in values))
     params: list[Any] = [ids]
-    params += [[_prep(model, name, sets[pk][name]) for pk in ids] for name in set_names]
+    params += [[_prep(db, model, name, sets[pk][name]) for pk in ids] for name in set_names]
     params += [[add.get(pk, {}).get(name, 0) for pk in ids] for name in add_names]
-    params += [_prep(model, name, value) for name, value in only_if.items()]
+    params += [_prep(db, model, name, value) for name, value in only_if.items()]
     params += [] if one_of is None else list(one_of[1])
     shape = None if one_of is None else (one_of[0], len(one_of[1]))
-    sql = _update_arrays_sql(model, set_names, add_names, tuple(only_if), shape, _db().vendor)
-    with _cursor() as cursor:
+    sql = _update_arrays_sql(model, set_names, add_names, tuple(only_if), shape, db.vendor)
+    with _cursor(db) as cursor:
         cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}
 
@@ -187,11 +183,12 @@ def update_rows(
     ids = list(dict.fromkeys([*sets, *add]))
     if not ids:
         return set()
+    db = _db()
     if len(ids) > 1:
-        by_arrays = _by_arrays(model, ids, sets, add, only_if, one_of)
+        by_arrays = _by_arrays(db, model, ids, sets, add, only_if, one_of)
         if by_arrays is not None:
             return by_arrays
-    returning = _can_return_from_update()
+    returning = _can_return_from_update(db)
     if len(ids) > 1 and not returning:
         # Without RETURNING only a row count says what matched: one row at a time.
         changed: set[int] = set()
@@ -209,14 +206,15 @@ def update_rows(
         rows = [(pk, values[name]) for pk, values in sets.items() if name in values]
         set_shape.append((name, len(rows)))
         for pk, value in rows:
-            params += [_prep(model, name, value)] if single else [pk, _prep(model, name, value)]
+            prepared = _prep(db, model, name, value)
+            params += [prepared] if single else [pk, prepared]
     for name in add_names:
         adding = [(pk, values[name]) for pk, values in add.items() if name in values]
         add_shape.append((name, len(adding)))
         for pk, value in adding:
             params += [value] if single else [pk, value]
     params += ids
-    params += [_prep(model, name, value) for name, value in only_if.items()]
+    params += [_prep(db, model, name, value) for name, value in only_if.items()]
     params += [] if one_of is None else list(one_of[1])
     shape = None if one_of is None else (one_of[0], len(one_of[1]))
     sql = _update_rows_sql(
@@ -227,9 +225,9 @@ def update_rows(
         tuple(only_if),
         shape,
         returning,
-        _db().vendor,
+        db.vendor,
     )
-    with _cursor() as cursor:
+    with _cursor(db) as cursor:
         cursor.execute(sql, params)
         if returning:
             return {row[0] for row in cursor.fetchall()}
@@ -248,10 +246,10 @@ def _claim_sql(names: tuple[str, ...], count: int, returning: bool, _: str) -> s
     return f"{sql} RETURNING {run_id}" if returning else sql
 
 
-def _can_return_from_update() -> bool:
-    if _db().vendor == "postgresql":
+def _can_return_from_update(db: BaseDatabaseWrapper) -> bool:
+    if db.vendor == "postgresql":
         return True
-    if _db().vendor == "sqlite":
+    if db.vendor == "sqlite":
         import sqlite3
 
         return sqlite3.sqlite_version_info >= (3, 35)
@@ -261,18 +259,19 @@ def _can_return_from_update() -> bool:
 def claim_runs(values: dict[str, Any], deadlines: dict[int, datetime]) -> list[int]:
     """Set `values` and each run's own deadline on the queued runs among `deadlines`' keys, in
     one statement; return the ids of the runs it claimed."""
-    returning = _can_return_from_update()
-    sql = _claim_sql(tuple(values), len(deadlines), returning, _db().vendor)
-    params = [_prep(JobLog, name, value) for name, value in values.items()]
+    db = _db()
+    returning = _can_return_from_update(db)
+    sql = _claim_sql(tuple(values), len(deadlines), returning, db.vendor)
+    params = [_prep(db, JobLog, name, value) for name, value in values.items()]
     for run_id, deadline in deadlines.items():
-        params += [run_id, _prep(JobLog, "deadline_at", deadline)]
+        params += [run_id, _prep(db, JobLog, "deadline_at", deadline)]
     params += [*deadlines, "queued"]
-    with _cursor() as cursor:
+    with _cursor(db) as cursor:
         cursor.execute(sql, params)
         if returning:
             return [row[0] for row in cursor.fetchall()]
     # Without RETURNING: the runs now carry this claim's values (its worker and start instant).
-    found = JobLog.objects.using(alias()).filter(pk__in=list(deadlines), **values)
+    found = JobLog.objects.using(db.alias).filter(pk__in=list(deadlines), **values)
     return list(found.values_list("pk", flat=True))
 
 
@@ -288,8 +287,9 @@ def lock_job(job_id: int, names: tuple[str, ...]) -> dict[str, Any]:
 
     On SQLite, which has no row locks, the caller's write transaction already excludes others.
     """
-    sql = _lock_job_sql(names, _db().features.has_select_for_update, _db().vendor)
-    with _cursor() as cursor:
+    db = _db()
+    sql = _lock_job_sql(names, db.features.has_select_for_update, db.vendor)
+    with _cursor(db) as cursor:
         cursor.execute(sql, [job_id])
         row = cursor.fetchone()
     if row is None:
@@ -311,8 +311,9 @@ def _lock_jobs_sql(names: tuple[str, ...], count: int, for_update: bool, _: str)
 def lock_jobs(job_ids: Sequence[int], names: tuple[str, ...]) -> dict[int, dict[str, Any]]:
     """Lock the jobs `job_ids` for the transaction, in id order (so that two callers locking
     overlapping sets cannot deadlock), and return their plain columns `names` by id."""
-    sql = _lock_jobs_sql(names, len(job_ids), _db().features.has_select_for_update, _db().vendor)
-    with _cursor() as cursor:
+    db = _db()
+    sql = _lock_jobs_sql(names, len(job_ids), db.features.has_select_for_update, db.vendor)
+    with _cursor(db) as cursor:
         cursor.execute(sql, list(job_ids))
         rows = cursor.fetchall()
     return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
@@ -333,7 +334,8 @@ def insert_events(
 ) -> list[int]:
     """Insert outbox events (job id, run id, kind, when, data) in one statement; return their
     ids in order. Where an insert cannot return its rows, one statement per event."""
-    features = _db().features
+    db = _db()
+    features = db.features
     if len(rows) > 1 and not features.can_return_rows_from_bulk_insert:
         return [pk for row in rows for pk in insert_events([row])]
     returning = features.can_return_columns_from_insert
@@ -343,11 +345,11 @@ def insert_events(
             job_id,
             run_id,
             kind,
-            _prep(JobEvent, "occurred_at", occurred_at),
-            _prep(JobEvent, "data", data),
+            _prep(db, JobEvent, "occurred_at", occurred_at),
+            _prep(db, JobEvent, "data", data),
         ]
-    with _cursor() as cursor:
-        cursor.execute(_insert_events_sql(len(rows), returning, _db().vendor), params)
+    with _cursor(db) as cursor:
+        cursor.execute(_insert_events_sql(len(rows), returning, db.vendor), params)
         if not returning:
             return [int(cursor.lastrowid)]
         return [int(row[0]) for row in cursor.fetchall()]
@@ -389,16 +391,18 @@ def _in_model_order(model: type[Model], names: tuple[str, ...]) -> tuple[str, ..
     return tuple(sorted(names, key=lambda name: order[_field(model, name).name]))
 
 
-def _instance(model: type[Model], names: tuple[str, ...], values: Sequence[Any]) -> Any:
+def _instance(
+    db: BaseDatabaseWrapper, model: type[Model], names: tuple[str, ...], values: Sequence[Any]
+) -> Any:
     attnames, converted = [], []
     for value, (attname, column, converters) in zip(
-        values, _readers(model, names, _db().vendor), strict=True
+        values, _readers(model, names, db.vendor), strict=True
     ):
         for convert in converters:
-            value = convert(value, column, _db())
+            value = convert(value, column, db)
         attnames.append(attname)
         converted.append(value)
-    return model.from_db(_db().alias, attnames, converted)
+    return model.from_db(db.alias, attnames, converted)
 
 
 def load_runs(
@@ -414,18 +418,19 @@ def load_runs(
         return []
     # Model.from_db takes the values in the model's field order.
     run_fields, job_fields = _in_model_order(JobLog, run_fields), _in_model_order(Job, job_fields)
-    sql = _load_runs_sql(run_fields, job_fields, len(run_ids), _db().vendor)
-    with _cursor() as cursor:
+    db = _db()
+    sql = _load_runs_sql(run_fields, job_fields, len(run_ids), db.vendor)
+    with _cursor(db) as cursor:
         cursor.execute(sql, list(run_ids))
         rows = cursor.fetchall()
     split = len(run_fields) + 1
     jobs: dict[Any, Job] = {}
     found: dict[int, JobLog] = {}
     for row in rows:
-        run: JobLog = _instance(JobLog, ("id", *run_fields), row[:split])
+        run: JobLog = _instance(db, JobLog, ("id", *run_fields), row[:split])
         job_id = row[split]
         if job_id not in jobs:
-            jobs[job_id] = _instance(Job, ("id", *job_fields), row[split:])
+            jobs[job_id] = _instance(db, Job, ("id", *job_fields), row[split:])
         run.job = jobs[job_id]
         found[run.pk] = run
     return [found[pk] for pk in run_ids if pk in found]

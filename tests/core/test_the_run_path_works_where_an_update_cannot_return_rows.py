@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def no_returning(monkeypatch):
     # What statements learns from the database's version: here, an UPDATE without RETURNING.
-    monkeypatch.setattr(statements, "_can_return_from_update", lambda: False)
+    monkeypatch.setattr(statements, "_can_return_from_update", lambda db: False)
     monkeypatch.setattr(execution, "GROUP_SECONDS", 60.0)  # every outcome of a task together
     monkeypatch.setattr(execution, "RESTART_AFTER", 60.0)
 
