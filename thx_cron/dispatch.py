@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from thx_cron import brokers, events, recovery
+from thx_cron import brokers, events, recovery, statements
 from thx_cron.conf import thx_settings
 from thx_cron.models import Job, JobEvent, JobLog
 from thx_cron.schedules import misfire
@@ -157,7 +157,7 @@ def _claim(
             elif job.max_runs is not None and job.occurrence_count >= job.max_runs:
                 job.next_run_at = None
         runs = _without_existing(runs)
-        JobLog.objects.bulk_create(runs)
+        statements.insert_rows(runs)
         _advance(jobs, claimed_before)
         queued = [run for run in runs if run.status == JobLog.Status.QUEUED]
         # Registered before the events' announcement: the runs go to the workers first.

@@ -23,20 +23,12 @@ def record(run: JobLog, kind: str, data: dict[str, Any] | None = None) -> JobEve
 def record_many(events: Iterable[JobEvent]) -> list[JobEvent]:
     """Write several events (unsaved JobEvent instances) in one statement.
 
-    Every run writes several events: a plain INSERT (see thx_cron.statements) instead of the
+    Every run writes several events: a plain INSERT (statements.insert_rows) instead of the
     ORM's bulk_create, which compiles its query anew each time."""
     created = list(events)
     if not created:
         return created
-    # occurred_at is set as each event is made (the field's default).
-    ids = statements.insert_events(
-        [(e.job_id, e.run_id, e.kind, e.occurred_at, e.data) for e in created]
-    )
-    db = statements.alias()
-    for event, pk in zip(created, ids, strict=True):
-        event.pk = pk
-        event._state.adding = False
-        event._state.db = db
+    statements.insert_rows(created)
     _after_commit(created)
     return created
 

@@ -22,7 +22,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 from thx_cron.db_compat import server_binding_cursor
-from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron.models import Job, JobLog
 
 
 def alias() -> str:
@@ -319,40 +319,84 @@ def lock_jobs(job_ids: Sequence[int], names: tuple[str, ...]) -> dict[int, dict[
     return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
 
 
+# The most rows one INSERT … VALUES of insert_rows carries (not on PostgreSQL, see
+# _insert_arrays_sql): a burst's claims mostly stay below it, so few statement texts repeat
+# (one per count), and no database's parameter limit is reached.
+INSERT_ROWS = 256
+
+
 @cache
-def _insert_events_sql(count: int, returning: bool, _: str) -> str:
-    columns = ", ".join(
-        _column(JobEvent, name) for name in ("job", "run", "kind", "occurred_at", "data")
+def _inserted_fields(model: type[Model]) -> tuple[Field[Any, Any], ...]:
+    """The fields an INSERT of a new `model` row writes: every concrete one but an automatic
+    primary key (what bulk_create writes)."""
+    auto = model._meta.auto_field
+    return tuple(field for field in model._meta.concrete_fields if field is not auto)
+
+
+@cache
+def _insert_rows_sql(model: type[Model], count: int, returning: bool, _: str) -> str:
+    fields = _inserted_fields(model)
+    columns = ", ".join(_db().ops.quote_name(field.column) for field in fields)
+    row = f"({', '.join(['%s'] * len(fields))})"
+    sql = f"INSERT INTO {_table(model)} ({columns}) VALUES {', '.join([row] * count)}"
+    return f"{sql} RETURNING {_column(model, 'id')}" if returning else sql
+
+
+@cache
+def _insert_arrays_sql(model: type[Model], _: str) -> str:
+    """insert_rows on PostgreSQL: one array per column, the rows unnested from them, in order
+    (as Django's own bulk_create does there). One short statement text for any number of rows,
+    which psycopg prepares and the server plans once per connection."""
+    fields = _inserted_fields(model)
+    columns = ", ".join(_db().ops.quote_name(field.column) for field in fields)
+    arrays = ", ".join(f"%s::{field.db_type(_db())}[]" for field in fields)
+    return (
+        f"INSERT INTO {_table(model)} ({columns}) SELECT * FROM unnest({arrays}) "
+        f"RETURNING {_column(model, 'id')}"
     )
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * count)
-    sql = f"INSERT INTO {_table(JobEvent)} ({columns}) VALUES {values}"
-    return f"{sql} RETURNING {_column(JobEvent, 'id')}" if returning else sql
 
 
-def insert_events(
-    rows: Sequence[tuple[int, int | None, str, datetime, dict[str, Any]]],
-) -> list[int]:
-    """Insert outbox events (job id, run id, kind, when, data) in one statement; return their
-    ids in order. Where an insert cannot return its rows, one statement per event."""
+def insert_rows(objs: Sequence[Model]) -> None:
+    """Insert new instances of one model (runs, events) as bulk_create does: every field but
+    the automatic id, each value as its field saves it; and set their ids, in order.
+
+    On PostgreSQL in one INSERT … SELECT FROM unnest(arrays) … RETURNING; elsewhere in plain
+    INSERT … VALUES … RETURNING statements of at most INSERT_ROWS rows; where an insert cannot
+    return its rows, one row per statement. The ORM compiled its INSERT anew every time and
+    quoted every value in Python: the dispatcher's claims and every run's events pay for that.
+    """
+    if not objs:
+        return
     db = _db()
-    features = db.features
-    if len(rows) > 1 and not features.can_return_rows_from_bulk_insert:
-        return [pk for row in rows for pk in insert_events([row])]
-    returning = features.can_return_columns_from_insert
-    params: list[Any] = []
-    for job_id, run_id, kind, occurred_at, data in rows:
-        params += [
-            job_id,
-            run_id,
-            kind,
-            _prep(db, JobEvent, "occurred_at", occurred_at),
-            _prep(db, JobEvent, "data", data),
+    if len(objs) > 1 and not db.features.can_return_rows_from_bulk_insert:
+        for obj in objs:
+            insert_rows([obj])
+        return
+    model = type(objs[0])
+    fields = _inserted_fields(model)
+    arrays = db.vendor == "postgresql"
+    returning = db.features.can_return_columns_from_insert
+    size = len(objs) if arrays else INSERT_ROWS
+    size = max(1, min(size, db.ops.bulk_batch_size(list(fields), list(objs))))
+    for start in range(0, len(objs), size):
+        chunk = objs[start : start + size]
+        values = [
+            [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
+            for obj in chunk
         ]
-    with _cursor(db) as cursor:
-        cursor.execute(_insert_events_sql(len(rows), returning, db.vendor), params)
-        if not returning:
-            return [int(cursor.lastrowid)]
-        return [int(row[0]) for row in cursor.fetchall()]
+        if arrays:
+            sql = _insert_arrays_sql(model, db.vendor)
+            params = [list(column) for column in zip(*values, strict=True)]
+        else:
+            sql = _insert_rows_sql(model, len(chunk), returning, db.vendor)
+            params = [value for row in values for value in row]
+        with _cursor(db) as cursor:
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()] if returning else [cursor.lastrowid]
+        for obj, pk in zip(chunk, ids, strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = db.alias
 
 
 @cache
