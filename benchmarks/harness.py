@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -50,6 +51,18 @@ def process(
         yield proc
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def stop_children_on_sigterm() -> None:
+    """Let SIGTERM end this script as Ctrl-C does, through its `finally` blocks, so that the
+    process groups it started are stopped too (Python's default for SIGTERM skips them)."""
+    if threading.current_thread() is threading.main_thread():
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
 @contextmanager
 def command(
     argv: Sequence[str],
@@ -59,7 +72,9 @@ def command(
     cwd: Path = ROOT,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run `argv` in its own process group; at the end (or on an error, or Ctrl-C) stop the
-    whole group: SIGTERM, then SIGKILL if it is still there after 15 s."""
+    whole group: SIGTERM, then SIGKILL if it is still there after 15 s; a SIGTERM to this
+    script does the same (see stop_children_on_sigterm)."""
+    stop_children_on_sigterm()
     out = open(log, "wb") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
         list(argv),
