@@ -170,3 +170,36 @@ def test_a_worker_killed_outright_while_its_clusters_start_leaves_nothing(tmp_pa
     finally:
         for pgid in groups:
             process_group.kill(pgid)  # what a failure left behind
+
+
+def test_a_worker_killed_outright_while_its_clusters_stop_leaves_nothing(make_job, tmp_path):
+    # A service manager sends SIGTERM to the worker alone, then SIGKILL when its own stop
+    # timeout ends, before the worker's shutdown grace: the cluster children are then waiting
+    # for a running run in django-q2's stop and must still take their groups down.
+    from thx_cron.processes import process_group
+
+    job = make_job(action="demo.sleep", args=[60], cron="0 0 1 1 *", timeout_seconds=120)
+    run = lifecycle.create_run(job)
+    slow_to_stop = thx_process(
+        ["worker"],
+        sqlite_url(),
+        log=tmp_path / "worker.log",
+        THX_CRON_SHUTDOWN_GRACE="90",
+        THX_CRON_LEASE_SECONDS="30",
+    )
+    with slow_to_stop as proc:
+        wait_for(lambda: status_of(run) == "running", timeout=60)
+        tree = descendants(proc.pid)
+        # The cluster children: each leads a process group of its own.
+        groups = {pid for pid in tree if (fields := _stat(pid)) and int(fields[2]) == pid}
+        assert len(groups) == 2  # the runs' queue and the notifications'
+        os.kill(proc.pid, signal.SIGTERM)
+        time.sleep(2)  # the clusters are stopping, the run still sleeping
+        assert status_of(run) == "running"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    try:
+        wait_for(lambda: not alive(tree), timeout=15)
+    finally:
+        for pgid in groups:
+            process_group.kill(pgid)  # what a failure left behind

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from types import FrameType
 from typing import Any
 
@@ -37,10 +38,21 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
         cluster.start()
-        # A parent killed outright cannot tell us: notice being handed to another parent, and
-        # take the whole group down at once, as if killed with it (its runs end lost).
-        while not stop.wait(0.5):
-            if os.getppid() != parent:
-                process_group.kill(os.getpgid(0))
-        # Let running tasks finish; the worker kills this group when its shutdown grace ends.
+        threading.Thread(
+            target=_follow_parent, args=(parent,), name="thx-cron parent watch", daemon=True
+        ).start()
+        stop.wait()
+        # Let running tasks finish; the worker kills this group when its shutdown grace ends,
+        # and the watch still takes it down if the worker is killed before that.
         cluster.stop()
+
+
+def _follow_parent(parent: int) -> None:
+    """A parent killed outright cannot tell us: notice being handed to another parent, and take
+    the whole group down at once, as if killed with it (its runs end lost). This holds while
+    the cluster stops too: a supervisor killed during its shutdown grace (a service manager's
+    own stop timeout) would otherwise leave the group waiting for its tasks with no parent."""
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            process_group.kill(os.getpgid(0))
