@@ -49,27 +49,20 @@ def alias(request):
 def unsaved_runs(job: Job) -> list[JobLog]:
     """Runs as the dispatcher makes them, of every shape it makes: queued, catch-up, skipped."""
     now = timezone.now().replace(microsecond=123456)
-    return [
-        JobLog(
+
+    def queued(trigger: str, hours: float, **more: object) -> JobLog:
+        return JobLog(
             job=job,
-            trigger=JobLog.Trigger.SCHEDULE,
-            scheduled_for=now - timedelta(minutes=number),
+            trigger=trigger,
+            scheduled_for=now - timedelta(hours=hours),
             queued_at=now,
             due_at=now,
             enqueued_at=now,
+            **more,
         )
-        for number in range(5)
-    ] + [
-        JobLog(
-            job=job,
-            trigger=JobLog.Trigger.CATCH_UP,
-            scheduled_for=now - timedelta(hours=1),
-            queued_at=now,
-            due_at=now,
-            enqueued_at=now,
-            attempt=2,
-            result={"nested": [1, "two", None]},
-        ),
+
+    return [queued(JobLog.Trigger.SCHEDULE, number / 60) for number in range(5)] + [
+        queued(JobLog.Trigger.CATCH_UP, 1, attempt=2, result={"nested": [1, "two", None]}),
         JobLog(
             job=job,
             status=JobLog.Status.SKIPPED,
@@ -159,7 +152,9 @@ def test_recorded_events_are_the_rows_bulk_create_stores(alias):
     assert all(not event._state.adding for event in ours)
 
     def rows(made: list[JobEvent]) -> list[dict]:
-        found = JobEvent.objects.using(alias).filter(pk__in=[event.pk for event in made])
+        found = (
+            JobEvent.objects.using(alias).filter(pk__in=[event.pk for event in made]).order_by("pk")
+        )
         return [{k: v for k, v in row.items() if k != "id"} for row in found.values()]
 
     mine, orm = rows(ours), rows(theirs)
