@@ -30,6 +30,29 @@ def _nobody_listens_here(layer: object) -> bool:
     return isinstance(layer, InMemoryChannelLayer) and not layer.groups.get(WAKE_GROUP)
 
 
+def load_backend() -> None:
+    """Import the configured channel layer's module (channels-redis and what it imports take
+    tens of milliseconds), so that processes forked from this one have it already."""
+    from channels.layers import DEFAULT_CHANNEL_LAYER
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    config = getattr(settings, "CHANNEL_LAYERS", {}).get(DEFAULT_CHANNEL_LAYER)
+    if config and config.get("BACKEND"):
+        import_string(config["BACKEND"])
+
+
+def prepare() -> None:
+    """Make this process's channel layer and, where wake-ups leave the process, the thread that
+    sends them, before the first commit that needs them: made then, they cost that commit tens
+    of milliseconds (the first run of a worker after its start)."""
+    from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+    layer = get_channel_layer()
+    if layer is not None and not isinstance(layer, InMemoryChannelLayer):
+        _waker.get()
+
+
 def wake_readers(last_event_id: int) -> None:
     """Tell subscription readers in every process that events up to `last_event_id` exist."""
     from channels.layers import InMemoryChannelLayer, get_channel_layer

@@ -12,7 +12,7 @@ from typing import TextIO, TypeVar
 
 from django.db import InterfaceError, OperationalError, connection, transaction
 
-from thx_cron import lifecycle, statements
+from thx_cron import lifecycle, statements, wakeups
 from thx_cron.actions.registry import ActionNotRegistered, registry
 from thx_cron.conf import thx_settings
 from thx_cron.models import Job, JobEvent, JobLog
@@ -40,6 +40,10 @@ def prepare() -> None:
     from django_q.signals import post_spawn
 
     try:
+        wakeups.load_backend()
+    except Exception:  # the first wake-up imports it, or reports what is wrong
+        logger.warning("Could not load the channel layer ahead of the first run", exc_info=True)
+    try:
         registry.all()
     except Exception:  # an action that cannot load fails its runs, with the reason, as before
         logger.warning(
@@ -52,8 +56,9 @@ def prepare() -> None:
 
 def warm_worker(sender: object, **kwargs: object) -> None:
     """In a worker process as django-q2 spawns it, before its first task: connect to the
-    database and read the run path's tables once, so that the first run of a burst does not
-    wait for the connection and for the database server to load those tables' metadata.
+    database and read the run path's tables once, and make the channel layer that wakes
+    subscription readers, so that the first run of a burst does not wait for the connection,
+    for the database server to load those tables' metadata, or for the layer.
 
     A failure is only logged: the first task connects again, and reports what is wrong."""
     try:
@@ -62,6 +67,12 @@ def warm_worker(sender: object, **kwargs: object) -> None:
     except Exception:
         logger.warning("A worker could not connect ahead of its first run", exc_info=True)
         connection.close()
+    try:
+        wakeups.prepare()
+    except Exception:  # the first wake-up tries again; readers poll meanwhile
+        logger.warning(
+            "A worker could not make its channel layer ahead of its first run", exc_info=True
+        )
 
 
 def remember_task(sender: object, task: dict[str, object], **kwargs: object) -> None:
