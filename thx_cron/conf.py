@@ -183,7 +183,7 @@ class ThxCronSettings(AppSettings):
         "starts it at the occurrence, not before (0: at the occurrence; at most 10).",
     )
     RUN_BATCH = whole(
-        8, "At most this many runs per django-q2 task, executed in turn; 1: each on its own."
+        32, "At most this many runs per django-q2 task, executed in turn; 1: each on its own."
     )
     REQUEUE_SECONDS = number(
         120.0, "A queued run no worker picked up after this many seconds is enqueued again."

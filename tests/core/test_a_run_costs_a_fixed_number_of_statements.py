@@ -96,6 +96,27 @@ def test_a_task_of_several_runs_claims_them_together_and_commits_their_outcomes_
     }
 
 
+def test_a_task_of_more_runs_than_a_claim_group_claims_each_group_with_the_outcomes_before_it(
+    make_job, monkeypatch
+):
+    monkeypatch.setattr(execution, "GROUP_SECONDS", 60.0)
+    monkeypatch.setattr(execution, "RESTART_AFTER", 60.0)
+    monkeypatch.setattr(execution, "CLAIM_GROUP", 2)
+    jobs = [make_job(name=f"batch-{n}", overlap_policy=Job.Overlap.ALLOW) for n in range(5)]
+    runs = [lifecycle.create_run(job, enqueued=True) for job in jobs]
+    made, commits = statements_of(*runs, monkeypatch=monkeypatch)
+    # Groups of 2, 2 and 1: the second and the third are claimed in the transaction that
+    # commits the two outcomes before them.
+    assert made == ["SELECT joblog", *START, *COMPLETE, *START, *COMPLETE, *START, *COMPLETE]
+    assert commits == 4
+    for run in runs:
+        run.refresh_from_db()
+        assert run.status == "succeeded"
+        kinds = list(JobEvent.objects.filter(run=run).values_list("kind", flat=True))
+        assert kinds == ["queued", "started", "succeeded"]
+    assert set(Job.objects.values_list("run_count", "success_count")) == {(1, 1)}
+
+
 def test_an_outcome_waits_at_most_the_grouping_bound(make_job, monkeypatch):
     monkeypatch.setattr(execution, "GROUP_SECONDS", 0.0)  # commit each outcome at once
     monkeypatch.setattr(execution, "RESTART_AFTER", 60.0)

@@ -149,3 +149,15 @@ def test_a_worker_whose_channel_layer_cannot_be_made_logs_a_warning_and_starts(
     messages = [record.getMessage() for record in caplog.records]
     assert any("could not make its channel layer" in message for message in messages), messages
     assert {record.levelname for record in caplog.records} == {"WARNING"}
+
+
+def test_a_worker_of_a_prepared_cluster_starts_its_heartbeat_thread_when_spawned(
+    no_warm_up, monkeypatch
+):
+    from thx_cron.runner import heartbeat
+
+    beater = PerProcess(heartbeat._Beater)
+    monkeypatch.setattr(heartbeat, "_beater", beater)
+    execution.prepare()
+    spawn_worker()
+    assert beater._instance is not None  # the first run's heartbeat finds it running

@@ -17,6 +17,7 @@ from thx_cron.actions.registry import ActionNotRegistered, registry
 from thx_cron.conf import thx_settings
 from thx_cron.models import Job, JobEvent, JobLog
 from thx_cron.ops import run_log
+from thx_cron.runner import heartbeat
 from thx_cron.runner.capture import capture
 from thx_cron.runner.heartbeat import Heartbeat
 from thx_cron.runner.interrupt import Interrupter, RunCancelled, RunTimedOut
@@ -56,9 +57,10 @@ def prepare() -> None:
 
 def warm_worker(sender: object, **kwargs: object) -> None:
     """In a worker process as django-q2 spawns it, before its first task: connect to the
-    database and read the run path's tables once, and make the channel layer that wakes
-    subscription readers, so that the first run of a burst does not wait for the connection,
-    for the database server to load those tables' metadata, or for the layer.
+    database and read the run path's tables once, start the heartbeat thread, and make the
+    channel layer that wakes subscription readers, so that the first run of a burst does not
+    wait for the connection, for the database server to load those tables' metadata, for the
+    thread or for the layer.
 
     A failure is only logged: the first task connects again, and reports what is wrong."""
     try:
@@ -67,6 +69,7 @@ def warm_worker(sender: object, **kwargs: object) -> None:
     except Exception:
         logger.warning("A worker could not connect ahead of its first run", exc_info=True)
         connection.close()
+    heartbeat.prepare()
     try:
         wakeups.prepare()
     except Exception:  # the first wake-up tries again; readers poll meanwhile
@@ -134,18 +137,24 @@ def wait_until(moment: float, *, longest: float) -> None:
 GROUP_SECONDS = 0.005
 # A claimed run that begins later than this after its claim first moves its start to now.
 RESTART_AFTER = 0.05
+# The runs of a batch that may start together are claimed this many at a time, each group when
+# the batch reaches it: a long run keeps at most this many claimed runs waiting behind it, and
+# the runs not claimed yet are handed back to the dispatcher (see Batch).
+CLAIM_GROUP = 8
 
 
 class Batch:
     """Runs handed over in one task, executed one after the other with few commits.
 
     The runs that may start together (lifecycle.claims_together: one per job, no per-owner
-    limit) are claimed in one transaction before the first action is called; each is `running`
-    from then on, so a worker killed in the middle of the batch leaves runs that recovery ends
-    `lost`. Under an overlap policy other than "allow", a run whose job is busy is held back and
-    started in turn, where lifecycle.start skips it or has it wait. A run that begins more than
-    RESTART_AFTER after the claim first moves its start to now; the heartbeat of the executing
-    run renews the lease of the claimed runs waiting behind it.
+    limit) are claimed CLAIM_GROUP at a time: the first group in one transaction before the
+    first action is called, each next one when the batch reaches it, in the transaction that
+    commits the outcomes before it. A claimed run is `running` from then on, so a worker killed
+    in the middle of the batch leaves runs that recovery ends `lost`. Under an overlap policy
+    other than "allow", a run whose job is busy is held back and started in turn, where
+    lifecycle.start skips it or has it wait. A run that begins more than RESTART_AFTER after
+    its claim first moves its start to now; the heartbeat of the executing run renews the lease
+    of the claimed runs waiting behind it.
 
     Outcomes are committed together, once the oldest waited GROUP_SECONDS or at the end: a batch
     of short runs costs two commits. An outcome not yet committed when the worker dies is lost
@@ -153,7 +162,8 @@ class Batch:
 
     Runs started one by one (a second run of one job, per-owner limits, held-back runs) are
     started in turn, with the outcomes before them. If a run takes longer than a heartbeat step,
-    those of them still waiting are handed back to the dispatcher instead of waiting for it.
+    the runs still waiting that are not claimed yet (those, and the later groups) are handed
+    back to the dispatcher instead of waiting for it; the claimed ones of its group wait.
     """
 
     def __init__(self, runs: list[JobLog], *, task_id: str = "") -> None:
@@ -166,24 +176,34 @@ class Batch:
 
     def run(self) -> list[JobLog]:
         together = _together(self.runs)
+        # Claimed in groups, each when the batch reaches it, with the outcomes before it.
+        groups = (
+            [together[at : at + CLAIM_GROUP] for at in range(0, len(together), CLAIM_GROUP)]
+            if len(together) > 1
+            else []
+        )
+        group_of = {run.pk: number for number, group in enumerate(groups) for run in group}
+        next_group = 0
         claimed: dict[int, JobLog] = {}
-        held: set[int] = set()
+        tried: set[int] = set()  # the runs of the groups claimed so far, held back ones aside
         claimed_at = 0.0
-        if len(together) > 1:
-            starting = partial(lifecycle.start_many, together, task_id=self.task_id)
-            started_together, held = _record(starting)
-            claimed = {run.pk: run for run in started_together}
-            claimed_at = time.monotonic()
-        tried = {run.pk for run in together} - held if len(together) > 1 else set()
         for index, run in enumerate(self.runs):
             later = self.runs[index + 1 :]
+            if group_of.get(run.pk, -1) >= next_group and not self._released:
+                group = groups[next_group]
+                next_group += 1
+                starting = partial(lifecycle.start_many, group, task_id=self.task_id)
+                started_together, held = _record(self._with_pending(starting))
+                claimed.update((started.pk, started) for started in started_together)
+                tried |= {member.pk for member in group} - held
+                claimed_at = time.monotonic()
             if run.pk in claimed:
                 if time.monotonic() - claimed_at > RESTART_AFTER:
                     if not _record(self._with_pending(partial(lifecycle.restart, run))):
                         continue  # ended meanwhile (recovered, or cancelled)
                 started = run
             elif run.pk in tried:
-                continue  # not queued any more when the batch was claimed
+                continue  # not queued any more when its group was claimed
             elif self._released:
                 continue
             else:
@@ -196,6 +216,8 @@ class Batch:
                     continue
                 started = alone
             run_log.started(run.job, started)
+            # Claimed runs waiting behind this one keep their lease with its heartbeat; the
+            # others (not claimed yet) are handed back if it runs long.
             waiting = [other.pk for other in later if other.pk in claimed]
             rest = [other.pk for other in later if other.pk not in claimed]
             outcome = _execute(

@@ -160,3 +160,9 @@ class _Beater:
 
 
 _beater = PerProcess(_Beater)
+
+
+def prepare() -> None:
+    """Start this process's heartbeat thread before its first run: started by that run, it
+    cost it about 10 ms (Thread.start waits for the new thread to take the GIL)."""
+    _beater.get()
