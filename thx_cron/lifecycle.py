@@ -225,24 +225,21 @@ def _busy(runs: list[JobLog]) -> set[int]:
     if not guarded:
         return held
     latest = max((run.scheduled_for for run in guarded.values() if run.scheduled_for), default=None)
-    others = Q(job_id__in=list(guarded), status=Status.RUNNING)
-    if latest is not None:
-        others |= Q(
-            job_id__in=list(guarded),
-            status=Status.QUEUED,
-            trigger__in=OCCURRENCE_TRIGGERS,
-            scheduled_for__lt=latest,
-        )
-    found = JobLog.objects.filter(others).values_list("job_id", "pk", "status", "scheduled_for")
-    for job_id, pk, status, scheduled_for in found:
-        run = guarded[job_id]
-        if pk == run.pk:
+    first, second = OCCURRENCE_TRIGGERS
+    found = statements.busy_runs(
+        list(guarded),
+        running=Status.RUNNING,
+        queued_before=None if latest is None else (Status.QUEUED, (first, second), latest),
+    )
+    for other in found:
+        run = guarded[other.job_id]
+        if other.pk == run.pk:
             continue
-        if status == Status.RUNNING or (
+        if other.status == Status.RUNNING or (
             run.scheduled_for is not None
             and run.trigger in OCCURRENCE_TRIGGERS
-            and scheduled_for is not None
-            and scheduled_for < run.scheduled_for
+            and other.scheduled_for is not None
+            and other.scheduled_for < run.scheduled_for
         ):
             held.add(run.pk)
     return held

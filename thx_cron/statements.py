@@ -319,6 +319,47 @@ def lock_jobs(job_ids: Sequence[int], names: tuple[str, ...]) -> dict[int, dict[
     return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
 
 
+# What busy_runs reads of each run.
+_BUSY_FIELDS = ("id", "status", "trigger", "scheduled_for", "job")
+
+
+@cache
+def _busy_runs_sql(count: int, earlier: bool, _: str) -> str:
+    status, job_id = _column(JobLog, "status"), _column(JobLog, "job")
+    columns = ", ".join(_column(JobLog, name) for name in _in_model_order(JobLog, _BUSY_FIELDS))
+    which = f"{status} = %s"
+    if earlier:
+        trigger, scheduled_for = _column(JobLog, "trigger"), _column(JobLog, "scheduled_for")
+        which = f"({which} OR ({status} = %s AND {trigger} IN (%s, %s) AND {scheduled_for} < %s))"
+    return (
+        f"SELECT {columns} FROM {_table(JobLog)} "
+        f"WHERE {job_id} IN ({', '.join(['%s'] * count)}) AND {which}"
+    )
+
+
+def busy_runs(
+    job_ids: Sequence[int],
+    *,
+    running: str,
+    queued_before: tuple[str, tuple[str, str], datetime] | None,
+) -> list[JobLog]:
+    """The runs of `job_ids` with status `running`, and, with `queued_before` (a status, two
+    triggers and an instant), those with that status and trigger scheduled before that instant;
+    each with its id, job, status, trigger and scheduled time (the rest deferred)."""
+    db = _db()
+    sql = _busy_runs_sql(len(job_ids), queued_before is not None, db.vendor)
+    params: list[Any] = [*job_ids, running]
+    if queued_before is not None:
+        status, (first, second), before = queued_before
+        params += [status, first, second, _prep(db, JobLog, "scheduled_for", before)]
+    with _cursor(db) as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # Model.from_db takes the values in the model's field order.
+    names = _in_model_order(JobLog, _BUSY_FIELDS)
+    return [_instance(db, JobLog, names, row) for row in rows]
+
+
 # The most rows one INSERT … VALUES of insert_rows carries (not on PostgreSQL, see
 # _insert_arrays_sql): a burst's claims mostly stay below it, so few statement texts repeat
 # (one per count), and no database's parameter limit is reached.
