@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.db import transaction
+
 from tests.scale.witness import executions
 from thx_cron.models import Job, JobLog
 
@@ -48,6 +50,16 @@ class Tally:
             f"{self.jobs} jobs, {self.occurrences} occurrences, statuses {dict(self.statuses)}, "
             f"runs per worker {sorted(self.workers.values(), reverse=True)}"
         )
+
+
+def pause_all(alias: str) -> None:
+    """Disable every job while workers run: the rows locked in id order, as the workers lock
+    them (a plain UPDATE of the whole table locks them in the order it finds them, and can
+    deadlock with a worker's transaction that holds some jobs and waits for others)."""
+    with transaction.atomic(using=alias):
+        jobs = Job.objects.using(alias)
+        list(jobs.select_for_update().order_by("pk").values_list("pk", flat=True))
+        jobs.update(enabled=False)
 
 
 def tally(alias: str, witness: Path | None, jobs: list[Job] | None = None) -> Tally:

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from tests.processes import service_group_of, wait_for
 from tests.scale.conftest import interval_jobs
-from tests.scale.occurrences import tally
+from tests.scale.occurrences import pause_all, tally
 from tests.services import needs_postgres, needs_redis
-from thx_cron.models import Job, JobEvent, JobLog
+from thx_cron.models import JobEvent, JobLog
 
 pytestmark = [pytest.mark.slow, needs_postgres, needs_redis]
 
@@ -72,7 +72,7 @@ def test_runs_of_a_killed_worker_end_lost_and_later_occurrences_run_on_survivors
     wait_for(lambda: later.values("job").distinct().count() == len(jobs), timeout=60)
     assert all(group_of_name(name) != victim.pid for name in later.values_list("pid", flat=True))
 
-    Job.objects.using(pg_db.alias).update(enabled=False)
+    pause_all(pg_db.alias)
     active = runs.filter(status__in=JobLog.ACTIVE_STATUSES)
     try:
         wait_for(lambda: not active.exists(), timeout=REQUEUE + 30, interval=0.5)

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from tests.processes import wait_for
 from tests.scale.conftest import interval_jobs
-from tests.scale.occurrences import tally
+from tests.scale.occurrences import pause_all, tally
 from tests.services import needs_postgres, needs_redis
-from thx_cron.models import Job, JobLog
+from thx_cron.models import JobLog
 
 pytestmark = [pytest.mark.slow, needs_postgres]
 
@@ -37,7 +37,7 @@ def run_fleet_and_tally(pg_db, make_fleet, *, redis: bool):
     # Stop dispatching (pausing keeps each job's next run time as the boundary), then let the
     # workers finish what was queued before they are stopped.
     paused_at = timezone.now()
-    Job.objects.using(pg_db.alias).update(enabled=False)
+    pause_all(pg_db.alias)
     active = JobLog.objects.using(pg_db.alias).filter(status__in=JobLog.ACTIVE_STATUSES)
     wait_for(lambda: not active.exists(), timeout=120, interval=0.5)
     fleet.assert_alive()

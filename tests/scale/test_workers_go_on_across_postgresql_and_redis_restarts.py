@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from tests.processes import wait_for
 from tests.scale.conftest import interval_jobs
-from tests.scale.occurrences import tally
+from tests.scale.occurrences import pause_all, tally
 from tests.services import needs_postgres, needs_redis
-from thx_cron.models import Job, JobLog
+from thx_cron.models import JobLog
 
 pytestmark = [pytest.mark.slow, needs_postgres, needs_redis]
 
@@ -118,7 +118,7 @@ def survive(pg_db, make_fleet, outage: Callable[[], object]) -> None:
     wait_for(lambda: later.values("job").distinct().count() == JOBS, timeout=60, interval=0.5)
     fleet.assert_alive()
 
-    Job.objects.using(pg_db.alias).update(enabled=False)
+    pause_all(pg_db.alias)
     active = runs.filter(status__in=JobLog.ACTIVE_STATUSES)
     wait_for(lambda: not active.exists(), timeout=REQUEUE + LEASE + 60, interval=0.5)
     result = tally(pg_db.alias, fleet.witness, jobs)
