@@ -225,12 +225,7 @@ def _busy(runs: list[JobLog]) -> set[int]:
     if not guarded:
         return held
     latest = max((run.scheduled_for for run in guarded.values() if run.scheduled_for), default=None)
-    first, second = OCCURRENCE_TRIGGERS
-    found = statements.busy_runs(
-        list(guarded),
-        running=Status.RUNNING,
-        queued_before=None if latest is None else (Status.QUEUED, (first, second), latest),
-    )
+    found = statements.busy_runs(list(guarded), queued_before=latest, triggers=OCCURRENCE_TRIGGERS)
     for other in found:
         run = guarded[other.job_id]
         if other.pk == run.pk:

@@ -319,18 +319,21 @@ def lock_jobs(job_ids: Sequence[int], names: tuple[str, ...]) -> dict[int, dict[
     return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
 
 
-# What busy_runs reads of each run.
-_BUSY_FIELDS = ("id", "status", "trigger", "scheduled_for", "job")
+@cache
+def _busy_fields() -> tuple[str, ...]:
+    """What busy_runs reads of each run, in the model's field order (as Model.from_db takes it)."""
+    return _in_model_order(JobLog, ("id", "status", "trigger", "scheduled_for", "job"))
 
 
 @cache
-def _busy_runs_sql(count: int, earlier: bool, _: str) -> str:
+def _busy_runs_sql(count: int, triggers: int, earlier: bool, _: str) -> str:
     status, job_id = _column(JobLog, "status"), _column(JobLog, "job")
-    columns = ", ".join(_column(JobLog, name) for name in _in_model_order(JobLog, _BUSY_FIELDS))
+    columns = ", ".join(_column(JobLog, name) for name in _busy_fields())
     which = f"{status} = %s"
     if earlier:
         trigger, scheduled_for = _column(JobLog, "trigger"), _column(JobLog, "scheduled_for")
-        which = f"({which} OR ({status} = %s AND {trigger} IN (%s, %s) AND {scheduled_for} < %s))"
+        among = ", ".join(["%s"] * triggers)
+        which = f"({which} OR ({status} = %s AND {trigger} IN ({among}) AND {scheduled_for} < %s))"
     return (
         f"SELECT {columns} FROM {_table(JobLog)} "
         f"WHERE {job_id} IN ({', '.join(['%s'] * count)}) AND {which}"
@@ -338,26 +341,22 @@ def _busy_runs_sql(count: int, earlier: bool, _: str) -> str:
 
 
 def busy_runs(
-    job_ids: Sequence[int],
-    *,
-    running: str,
-    queued_before: tuple[str, tuple[str, str], datetime] | None,
+    job_ids: Sequence[int], *, queued_before: datetime | None, triggers: Sequence[str]
 ) -> list[JobLog]:
-    """The runs of `job_ids` with status `running`, and, with `queued_before` (a status, two
-    triggers and an instant), those with that status and trigger scheduled before that instant;
-    each with its id, job, status, trigger and scheduled time (the rest deferred)."""
+    """The running runs of `job_ids` and, with `queued_before`, their queued runs of `triggers`
+    scheduled before it; each with its id, job, status, trigger and scheduled time (the rest
+    deferred)."""
     db = _db()
-    sql = _busy_runs_sql(len(job_ids), queued_before is not None, db.vendor)
-    params: list[Any] = [*job_ids, running]
-    if queued_before is not None:
-        status, (first, second), before = queued_before
-        params += [status, first, second, _prep(db, JobLog, "scheduled_for", before)]
+    earlier = queued_before is not None
+    sql = _busy_runs_sql(len(job_ids), len(triggers), earlier, db.vendor)
+    params: list[Any] = [*job_ids, JobLog.Status.RUNNING]
+    if earlier:
+        before = _prep(db, JobLog, "scheduled_for", queued_before)
+        params += [JobLog.Status.QUEUED, *triggers, before]
     with _cursor(db) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    # Model.from_db takes the values in the model's field order.
-    names = _in_model_order(JobLog, _BUSY_FIELDS)
-    return [_instance(db, JobLog, names, row) for row in rows]
+    return [_instance(db, JobLog, _busy_fields(), row) for row in rows]
 
 
 # The most rows one INSERT … VALUES of insert_rows carries (not on PostgreSQL, see
