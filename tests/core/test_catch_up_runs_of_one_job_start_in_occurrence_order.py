@@ -44,3 +44,29 @@ def test_manual_runs_do_not_wait_for_queued_occurrences(make_job):
     manual = lifecycle.create_run(job, now=T0)
     started = lifecycle.start(job, manual, now=T0)
     assert started is not None and started.status == "running"
+
+
+def test_a_later_occurrence_claimed_with_other_jobs_runs_is_held_back_for_the_earlier_one(
+    make_job,
+):
+    job, other = make_job(overlap_policy="skip"), make_job(overlap_policy="skip")
+    earlier, later = (
+        JobLog.objects.create(
+            job=job,
+            trigger="catch_up",
+            scheduled_for=T0 + timedelta(minutes=minute),
+            queued_at=T0 + timedelta(minutes=2),
+            due_at=T0 + timedelta(minutes=2),
+        )
+        for minute in (0, 1)
+    )
+    alone = JobLog.objects.create(
+        job=other, trigger="manual", queued_at=T0, due_at=T0 + timedelta(minutes=2)
+    )
+    now = T0 + timedelta(minutes=2, seconds=1)
+    started, held = lifecycle.start_many([later, alone], now=now)
+    # The later occurrence waits for the earlier one (still queued); the other job's run starts.
+    assert held == {later.pk}
+    assert [run.pk for run in started] == [alone.pk]
+    assert JobLog.objects.get(pk=later.pk).status == "queued"
+    assert JobLog.objects.get(pk=earlier.pk).status == "queued"
