@@ -20,3 +20,16 @@ needs_redis = pytest.mark.skipif(
     not REDIS_URL and not REQUIRED,
     reason="needs Redis: set THX_CRON_TEST_REDIS_URL=redis://…",
 )
+
+
+class ToPostgres:
+    """A database router: every model of thx-cron on the suite's PostgreSQL database (alias
+    "postgres"), for `override_settings(DATABASE_ROUTERS=[TO_POSTGRES])`."""
+
+    def db_for_read(self, model, **hints):
+        return "postgres" if model._meta.app_label == "thx_cron" else None
+
+    db_for_write = db_for_read
+
+
+TO_POSTGRES = f"{__name__}.ToPostgres"

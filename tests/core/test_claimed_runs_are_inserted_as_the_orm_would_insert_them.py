@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.services import PG_URL, REQUIRED
+from tests.services import PG_URL, REQUIRED, TO_POSTGRES
 from thx_cron import dispatch, events, statements
 from thx_cron.models import Job, JobEvent, JobLog
 
@@ -25,15 +25,6 @@ pytestmark = pytest.mark.django_db(
 )
 
 
-class ToPostgres:
-    """Every model of thx-cron on the suite's PostgreSQL database."""
-
-    def db_for_read(self, model, **hints):
-        return "postgres" if model._meta.app_label == "thx_cron" else None
-
-    db_for_write = db_for_read
-
-
 @pytest.fixture(params=["default", "postgres"])
 def alias(request):
     if request.param == "default":
@@ -41,7 +32,7 @@ def alias(request):
         return
     if not PG_URL and not REQUIRED:
         pytest.skip("needs PostgreSQL: set THX_CRON_TEST_DATABASE_URL=postgres://…")
-    with override_settings(DATABASE_ROUTERS=[f"{__name__}.ToPostgres"]):
+    with override_settings(DATABASE_ROUTERS=[TO_POSTGRES]):
         assert statements.alias() == "postgres"
         yield "postgres"
 

@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.services import needs_postgres
+from tests.services import TO_POSTGRES, needs_postgres
 from thx_cron import lifecycle, statements
 from thx_cron.models import Job, JobEvent, JobLog
 from thx_cron.runner import execution
@@ -22,20 +22,11 @@ pytestmark = [
 ]
 
 
-class ToPostgres:
-    """Every model of thx-cron on the suite's PostgreSQL database."""
-
-    def db_for_read(self, model, **hints):
-        return "postgres" if model._meta.app_label == "thx_cron" else None
-
-    db_for_write = db_for_read
-
-
 @pytest.fixture(autouse=True)
 def on_postgres(monkeypatch):
     monkeypatch.setattr(execution, "GROUP_SECONDS", 60.0)  # every outcome of a task together
     monkeypatch.setattr(execution, "RESTART_AFTER", 60.0)
-    with override_settings(DATABASE_ROUTERS=[f"{__name__}.ToPostgres"]):
+    with override_settings(DATABASE_ROUTERS=[TO_POSTGRES]):
         assert statements.alias() == "postgres"
         yield
 
