@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import socket
 import traceback as tb
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -393,6 +394,7 @@ def cancel(run: JobLog, *, now: datetime | None = None) -> JobLog:
     now = now or timezone.now()
     with transaction.atomic(using=statements.alias()):
         job = run.job
+        lock_order([job.pk])  # the job before the run, as every writer takes them
         run = JobLog.objects.select_for_update().get(pk=run.pk)
         if run.status == Status.QUEUED:
             return _finish(job, run, Status.CANCELLED, now, error="Cancelled before it started.")
@@ -406,25 +408,48 @@ def _finish(job: Job, run: JobLog, status: str, now: datetime, **outcome: Any) -
     return finish([Ending(job, run, status, **outcome)], now=now)[0]
 
 
-def finish(endings: list[Ending], *, now: datetime | None = None) -> list[JobLog]:
+def finish(
+    endings: list[Ending], *, now: datetime | None = None, also_locking: Sequence[int] = ()
+) -> list[JobLog]:
     """Write `endings` in one transaction; return each run as it ended, in order.
 
     Each ending changes its run only if the run is still active (queued, for a skip), so a late
     report from a worker already declared lost cannot overwrite the recorded outcome; a run
-    that had ended already is returned as it was. Endings are written in groups of distinct
-    jobs, in job order (the order start_many locks jobs in), each group in four statements at
-    most: the runs, the jobs' summaries (an update that only matches jobs without a failure
-    streak, for successes; otherwise a locked read and an update) and the events.
+    that had ended already is returned as it was.
+
+    The jobs of `endings` are locked first, with `also_locking` (the jobs the rest of the
+    caller's transaction writes), in one statement and in id order: see lock_order. Their
+    failure streaks are read with the lock. Endings are then written in groups of distinct
+    jobs, in job order, each group in three statements: the runs, the jobs' summaries and the
+    events.
     """
     now = now or timezone.now()
     ended: dict[int, JobLog] = {}
     with transaction.atomic(using=statements.alias(), savepoint=False):
+        jobs = lock_order({ending.job.pk for ending in endings} | set(also_locking), _STREAK)
         for group in _groups(endings):
-            for ending, done in _write(group, now):
+            for ending, done in _write(group, now, jobs):
                 ended[id(ending)] = ending.run
                 if done:
                     _after(ending, now)
     return [ended[id(ending)] for ending in endings]
+
+
+# What an outcome's summary is computed from, read with the job's lock.
+_STREAK = ("consecutive_failures", "last_run_id")
+
+
+def lock_order(job_ids: Iterable[int], names: tuple[str, ...] = ()) -> dict[int, dict[str, Any]]:
+    """Lock the jobs `job_ids` in one statement, in id order; return their columns `names`.
+
+    The rule every write transaction of the run path keeps: it locks all the jobs it will write
+    (or insert rows referring to) before any run, and in id order. Two such transactions, or
+    one and a host project's own update that locks jobs in id order, then never wait for each
+    other in a cycle: a deadlock, which the database would break by aborting one of them.
+    Starts under a per-owner limit take their owner's lock before the job's (fair_use).
+    """
+    ordered = sorted(set(job_ids))
+    return statements.lock_jobs(ordered, names) if ordered else {}
 
 
 def _groups(endings: list[Ending]) -> list[list[Ending]]:
@@ -443,8 +468,11 @@ def _groups(endings: list[Ending]) -> list[list[Ending]]:
     return groups
 
 
-def _write(group: list[Ending], now: datetime) -> list[tuple[Ending, bool]]:
-    """Finish the runs of `group` (distinct jobs); say of each ending whether it ended its run."""
+def _write(
+    group: list[Ending], now: datetime, jobs: dict[int, dict[str, Any]]
+) -> list[tuple[Ending, bool]]:
+    """Finish the runs of `group` (distinct jobs, locked, their streaks read as `jobs`); say of
+    each ending whether it ended its run."""
     changes: dict[int, dict[str, Any]] = {}
     for ending in group:
         started_at = ending.run.started_at
@@ -467,7 +495,7 @@ def _write(group: list[Ending], now: datetime) -> list[tuple[Ending, bool]]:
             ended.append(ending)
         else:
             ending.run.refresh_from_db()  # already finished by someone else; that outcome stands
-    previous = _summaries(ended, now)
+    previous = _summaries(ended, now, jobs)
     made: list[tuple[JobLog, str, dict[str, Any]]] = []
     for ending in ended:
         status, before = ending.status, previous.get(ending.job.pk, 0)
@@ -486,48 +514,20 @@ def _write(group: list[Ending], now: datetime) -> list[tuple[Ending, bool]]:
     return [(ending, ending in ended) for ending in group]
 
 
-def _summaries(ended: list[Ending], now: datetime) -> dict[int, int]:
-    """Update the summaries of the jobs of `ended` (distinct jobs); return each job's failure
-    streak before.
-
-    Most runs succeed after a success: for those, one update records the summary, locks the job
-    and proves there was no streak to end, without a locked read first. The others (and jobs
-    whose runs queue behind each other, whose next waiting run is released by policy) are
-    locked and read in one statement, then updated in one.
-    """
+def _summaries(
+    ended: list[Ending], now: datetime, jobs: dict[int, dict[str, Any]]
+) -> dict[int, int]:
+    """Update the summaries of the jobs of `ended` (distinct jobs, locked, their streaks read as
+    `jobs`, which this keeps current) in one statement; return each job's failure streak
+    before."""
+    previous: dict[int, int] = {}
+    sets: dict[int, dict[str, Any]] = {}
     counters: dict[int, dict[str, int]] = {}
     for ending in ended:
-        added = {"run_count": 1} if ending.run.started_at is not None else {}
-        if ending.status == Status.SUCCEEDED:
-            added["success_count"] = 1
-        elif ending.status in JobLog.FAILURE_STATUSES:
-            added["failure_count"] = 1
-        counters[ending.job.pk] = added
-    previous: dict[int, int] = {}
-    quick = {
-        ending.job.pk: _summary(ending.run, ending.status, now)
-        for ending in ended
-        if ending.status == Status.SUCCEEDED and ending.job.overlap_policy != Job.Overlap.QUEUE
-    }
-    if quick:
-        quick_counters = {pk: counters[pk] for pk in quick}
-        for pk in statements.update_rows(
-            Job, quick, add=quick_counters, only_if={"consecutive_failures": 0}
-        ):
-            previous[pk] = 0
-    rest = [ending for ending in ended if ending.job.pk not in previous]
-    if not rest:
-        for ending in ended:
-            ending.job.consecutive_failures = 0
-        return previous
-    names = ("consecutive_failures", "last_run_id")
-    locked = statements.lock_jobs(sorted(ending.job.pk for ending in rest), names)
-    sets: dict[int, dict[str, Any]] = {}
-    for ending in rest:
         pk = ending.job.pk
-        if pk not in locked:
+        if pk not in jobs:
             continue  # deleted meanwhile
-        before = previous[pk] = locked[pk]["consecutive_failures"]
+        before = previous[pk] = jobs[pk]["consecutive_failures"]
         # A skipped run, or one cancelled before it started, does not replace the last outcome.
         replaces = ending.run.started_at is not None or ending.status not in (
             Status.SKIPPED,
@@ -535,16 +535,25 @@ def _summaries(ended: list[Ending], now: datetime) -> dict[int, int]:
         )
         change = (
             _summary(ending.run, ending.status, now)
-            if replaces or locked[pk]["last_run_id"] is None
+            if replaces or jobs[pk]["last_run_id"] is None
             else {}
         )
         if ending.status in JobLog.FAILURE_STATUSES:
             change["consecutive_failures"] = before + 1
         sets[pk] = change
+        added = {"run_count": 1} if ending.run.started_at is not None else {}
+        if ending.status == Status.SUCCEEDED:
+            added["success_count"] = 1
+        elif ending.status in JobLog.FAILURE_STATUSES:
+            added["failure_count"] = 1
+        counters[pk] = added
+        # For a later ending of the same job in this transaction (a later group).
+        jobs[pk]["consecutive_failures"] = change.get("consecutive_failures", before)
+        jobs[pk]["last_run_id"] = change.get("last_run", jobs[pk]["last_run_id"])
     statements.update_rows(
         Job,
         {pk: change for pk, change in sets.items() if change},
-        add={pk: counters[pk] for pk in sets if counters[pk]},
+        add={pk: added for pk, added in counters.items() if added},
     )
     for ending in ended:
         change = sets.get(ending.job.pk, {})

@@ -279,7 +279,14 @@ def claim_runs(values: dict[str, Any], deadlines: dict[int, datetime]) -> list[i
 def _lock_job_sql(names: tuple[str, ...], for_update: bool, _: str) -> str:
     columns = ", ".join(_column(Job, name) for name in names)
     sql = f"SELECT {columns} FROM {_table(Job)} WHERE {_column(Job, 'id')} = %s"
-    return f"{sql} {_db().ops.for_update_sql()}" if for_update else sql
+    return f"{sql} {_job_lock_sql()}" if for_update else sql
+
+
+def _job_lock_sql() -> str:
+    """The lock an UPDATE of a job takes (PostgreSQL's FOR NO KEY UPDATE): it excludes other
+    writers of the job, not the inserts of rows that refer to it (runs, events)."""
+    db = _db()
+    return db.ops.for_update_sql(no_key=db.features.has_select_for_no_key_update)
 
 
 def lock_job(job_id: int, names: tuple[str, ...]) -> dict[str, Any]:
@@ -305,7 +312,7 @@ def _lock_jobs_sql(names: tuple[str, ...], count: int, for_update: bool, _: str)
         f"SELECT {columns} FROM {_table(Job)} WHERE {job_id} IN ({', '.join(['%s'] * count)}) "
         f"ORDER BY {job_id}"
     )
-    return f"{sql} {_db().ops.for_update_sql()}" if for_update else sql
+    return f"{sql} {_job_lock_sql()}" if for_update else sql
 
 
 def lock_jobs(job_ids: Sequence[int], names: tuple[str, ...]) -> dict[int, dict[str, Any]]:

@@ -43,13 +43,14 @@ def statements_of(*runs: JobLog, monkeypatch: pytest.MonkeyPatch) -> tuple[list[
 TX = {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"}
 # A start: the claim (the job's row is not touched: that it runs is read from the run), the event.
 START = ["UPDATE joblog", "INSERT jobevent"]
-# Completing after a success: the outcome, the job's summary (which also proves there is no
-# failure streak to end), the event; the same three statements for the outcomes of several runs
-# of distinct jobs committed together.
-COMPLETE = ["UPDATE joblog", "UPDATE job", "INSERT jobevent"]
+# Completing: the job locked first, its failure streak read with the lock (the jobs of every
+# outcome committed together, in id order, in one statement), then the outcome, the job's
+# summary and the event; the same four statements for the outcomes of several runs of distinct
+# jobs committed together.
+COMPLETE = ["SELECT job", "UPDATE joblog", "UPDATE job", "INSERT jobevent"]
 
 
-def test_a_run_of_a_job_that_allows_overlap_costs_six_statements_and_two_commits(
+def test_a_run_of_a_job_that_allows_overlap_costs_seven_statements_and_two_commits(
     make_job, monkeypatch
 ):
     job = make_job(overlap_policy=Job.Overlap.ALLOW)
@@ -81,8 +82,9 @@ def test_a_task_of_several_runs_claims_them_together_and_commits_their_outcomes_
     jobs = [make_job(name=f"batch-{n}", overlap_policy=Job.Overlap.ALLOW) for n in range(4)]
     runs = [lifecycle.create_run(job, enqueued=True) for job in jobs]
     made, commits = statements_of(*runs, monkeypatch=monkeypatch)
-    # One read and one claim for all four, with one INSERT of their events; then one UPDATE of
-    # the four runs, one of their jobs' summaries and one INSERT of their events.
+    # One read and one claim for all four, with one INSERT of their events; then one lock of
+    # their jobs, one UPDATE of the four runs, one of their jobs' summaries and one INSERT of
+    # their events.
     assert made == ["SELECT joblog", "UPDATE joblog", "INSERT jobevent", *COMPLETE]
     assert commits == 2  # the claim before the first action is called, then the outcomes
     for run in runs:
@@ -106,7 +108,7 @@ def test_a_task_of_more_runs_than_a_claim_group_claims_each_group_with_the_outco
     runs = [lifecycle.create_run(job, enqueued=True) for job in jobs]
     made, commits = statements_of(*runs, monkeypatch=monkeypatch)
     # Groups of 2, 2 and 1: the second and the third are claimed in the transaction that
-    # commits the two outcomes before them.
+    # commits the two outcomes before them, whose first statement locks the jobs of both.
     assert made == ["SELECT joblog", *START, *COMPLETE, *START, *COMPLETE, *START, *COMPLETE]
     assert commits == 4
     for run in runs:
@@ -265,17 +267,11 @@ def test_a_run_that_another_worker_claimed_first_is_left_alone(make_job):
     ) == [{"worker": "first:1", "attempt": 1}]
 
 
-def test_completing_after_failures_locks_the_job_to_end_the_streak(make_job, monkeypatch):
+def test_completing_after_failures_ends_the_streak_read_with_the_lock(make_job, monkeypatch):
     job = make_job(overlap_policy=Job.Overlap.ALLOW)
     Job.objects.filter(pk=job.pk).update(consecutive_failures=3)
     run = lifecycle.create_run(job, enqueued=True)
-    assert statements_of(run, monkeypatch=monkeypatch)[0][3:] == [
-        "UPDATE joblog",
-        "UPDATE job",  # no match: there is a streak
-        "SELECT job",  # so lock the job and read it
-        "UPDATE job",
-        "INSERT jobevent",
-    ]
+    assert statements_of(run, monkeypatch=monkeypatch)[0][3:] == COMPLETE
     job.refresh_from_db()
     assert (job.consecutive_failures, job.success_count) == (0, 1)
     event = JobEvent.objects.get(run=run, kind="succeeded")

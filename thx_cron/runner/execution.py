@@ -193,13 +193,14 @@ class Batch:
                 group = groups[next_group]
                 next_group += 1
                 starting = partial(lifecycle.start_many, group, task_id=self.task_id)
-                started_together, held = _record(self._with_pending(starting))
+                jobs = [member.job_id for member in group]
+                started_together, held = _record(self._with_pending(starting, jobs))
                 claimed.update((started.pk, started) for started in started_together)
                 tried |= {member.pk for member in group} - held
                 claimed_at = time.monotonic()
             if run.pk in claimed:
                 if time.monotonic() - claimed_at > RESTART_AFTER:
-                    if not _record(self._with_pending(partial(lifecycle.restart, run))):
+                    if not _record(self._with_pending(partial(lifecycle.restart, run), [])):
                         continue  # ended meanwhile (recovered, or cancelled)
                 started = run
             elif run.pk in tried:
@@ -208,7 +209,10 @@ class Batch:
                 continue
             else:
                 start = partial(lifecycle.start, run.job, run, task_id=self.task_id)
-                alone = _record(self._with_pending(start))
+                # A start under a per-owner limit locks its owner before its job (fair_use):
+                # the outcomes before it, which lock their jobs, commit on their own.
+                owned = not lifecycle.claims_together(run.job)
+                alone = _record(self._with_pending(start, None if owned else [run.job_id]))
                 if alone is None or alone.status != JobLog.Status.RUNNING:
                     if alone is not None:
                         run_log.finished(run.job, alone)  # skipped by the overlap policy
@@ -227,26 +231,35 @@ class Batch:
                 self._pending_since = time.monotonic()
             self._pending.append(outcome)
             if not later or time.monotonic() - self._pending_since > GROUP_SECONDS:
-                _record(self._with_pending(lambda: None))
-        _record(self._with_pending(lambda: None))
+                _record(self._with_pending(lambda: None, []))
+        _record(self._with_pending(lambda: None, []))
         return self.ended or [JobLog.objects.get(pk=self.runs[-1].pk)]
 
-    def _with_pending(self, write: Callable[[], T]) -> Callable[[], T]:
-        """`write`, preceded in its transaction by the outcomes not committed yet."""
+    def _with_pending(self, write: Callable[[], T], jobs: list[int] | None) -> Callable[[], T]:
+        """`write`, preceded in its transaction by the outcomes not committed yet, which lock
+        their jobs with `jobs` (those `write` locks) first, in id order (lifecycle.lock_order).
+        `jobs` None: `write` takes another lock first; the outcomes commit before it, alone."""
 
         def both() -> T:
             if not self._pending:
                 return write()
+            if jobs is None:
+                self._ended(lifecycle.finish(self._pending))
+                return write()
             with transaction.atomic(using=statements.alias()):
-                finished = lifecycle.finish(self._pending)
+                finished = lifecycle.finish(self._pending, also_locking=jobs)
                 result = write()
-            self._pending = []
-            for run in finished:
-                self.ended.append(run)
-                run_log.finished(run.job, run)
+            self._ended(finished)
             return result
 
         return both
+
+    def _ended(self, finished: list[JobLog]) -> None:
+        """The pending outcomes are committed, as `finished`."""
+        self._pending = []
+        for run in finished:
+            self.ended.append(run)
+            run_log.finished(run.job, run)
 
     def _release(self, rest: list[int]) -> Callable[[], None] | None:
         if not rest:
