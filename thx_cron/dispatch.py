@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -110,10 +110,17 @@ def _claim(
     With `at` (claiming ahead), the jobs due exactly then, planned as of `at`: each gets its run
     of that occurrence, due then, and its task starts it then."""
     due_at = now if at is None else at
-    with transaction.atomic():
+    using = statements.alias()
+    with transaction.atomic(using=using):
         due = Job.objects.due(now) if at is None else Job.objects.due_exactly(at)
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True, of=("self",))
+        features = connections[using].features
+        if features.has_select_for_update_skip_locked:
+            # The lock an UPDATE of the job takes (FOR NO KEY UPDATE on PostgreSQL): a job is
+            # passed over only while another transaction writes it, not while workers insert
+            # runs or events of it (which lock it FOR KEY SHARE).
+            due = due.select_for_update(
+                skip_locked=True, of=("self",), no_key=features.has_select_for_no_key_update
+            )
         jobs = list(due[:limit])
         if not jobs:
             return 0, []
