@@ -56,8 +56,8 @@ def pause_all(alias: str) -> None:
     """Disable every job while workers run: the rows locked in id order, as the workers lock
     them (a plain UPDATE of the whole table locks them in the order it finds them, and can
     deadlock with a worker's transaction that holds some jobs and waits for others), and with
-    the lock the UPDATE takes (FOR NO KEY UPDATE on PostgreSQL), which lets the workers go on
-    inserting runs and events that refer to the jobs."""
+    the lock the UPDATE takes (FOR NO KEY UPDATE on PostgreSQL), which lets a worker's commit
+    check the foreign keys of its runs and events (FOR KEY SHARE of their jobs, in no order)."""
     with transaction.atomic(using=alias):
         jobs = Job.objects.using(alias)
         list(jobs.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
