@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Q
 
 from thx_cron import statements
@@ -41,8 +41,9 @@ def at_limit(owner_id: int, limit: int) -> bool:
     one owner's starts take turns, so that two workers cannot both take the last slot (SQLite's
     immediate write transactions already do). The count then sees every start committed before.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[statements.alias()]
+    if db.vendor == "postgresql":
+        with db.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, owner_id])
     running = JobLog.objects.filter(status=Status.RUNNING, job__owner_id=owner_id)
     return len(running.values_list("pk", flat=True)[:limit]) >= limit

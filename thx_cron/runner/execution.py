@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TextIO, TypeVar
 
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connections, transaction
 
 from thx_cron import lifecycle, statements, wakeups
 from thx_cron.actions.registry import ActionNotRegistered, registry
@@ -68,7 +68,7 @@ def warm_worker(sender: object, **kwargs: object) -> None:
         JobEvent.objects.filter(pk=0).exists()
     except Exception:
         logger.warning("A worker could not connect ahead of its first run", exc_info=True)
-        connection.close()
+        connections[statements.alias()].close()
     heartbeat.prepare()
     try:
         wakeups.prepare()
@@ -375,7 +375,7 @@ def _record(write: Callable[[], T], attempts: int = RECORD_ATTEMPTS) -> T:
             if attempt == attempts:
                 raise  # the run stays running; recovery ends it `lost` after its lease
             logger.warning("Could not record a run's outcome (attempt %d); retrying", attempt)
-            connection.close()
+            connections[statements.alias()].close()
             time.sleep(min(0.5 * 2 ** (attempt - 1), 8.0))
     raise AssertionError("unreachable")
 

@@ -8,10 +8,10 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from thx_cron import events
+from thx_cron import events, statements
 from thx_cron.models import JobEvent, JobLog
 from thx_cron.processes.per_process import PerProcess
 from thx_cron.runner.capture import BoundedBuffer
@@ -156,7 +156,7 @@ class _Beater:
                             "Heartbeat of run %s failed", heartbeat.run.pk, exc_info=True
                         )
                         close_old_connections()
-                        connection.close()
+                        connections[statements.alias()].close()
 
 
 _beater = PerProcess(_Beater)
