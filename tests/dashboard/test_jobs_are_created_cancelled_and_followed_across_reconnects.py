@@ -21,7 +21,10 @@ def test_a_bad_cron_is_shown_at_its_field_and_a_good_one_saves(server: Server, c
     page = server.page(chromium)
     log_in(page, server.base, "alice")
     page.get_by_role("link", name="New job").click()
-    page.get_by_label("Name").fill("nightly")
+    # The form replaces the job list once the page has routed the new address; until then the list,
+    # whose search box is also labelled "Name", is still on the page.
+    page.get_by_role("heading", name="New job").wait_for()
+    page.get_by_label("Name", exact=True).fill("nightly")
     page.get_by_label("Action").select_option("demo.echo")
     page.get_by_label("message").fill("hello")
     cron = page.get_by_label("Cron expression")
