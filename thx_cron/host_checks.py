@@ -1,4 +1,5 @@
-"""System checks on the project around thx-cron: time zones, django-q2 clusters, SQLite.
+"""System checks on the project around thx-cron: time zones, django-q2 clusters, SQLite, the
+channel layer.
 
 A host project keeps its own `Q_CLUSTER`; thx-cron's runs go to a cluster of their own
 (`THX_CRON_CLUSTER`, a name in `Q_CLUSTER["ALT_CLUSTERS"]`) whose settings these checks read.
@@ -114,6 +115,43 @@ def _sqlite_errors() -> list[Error]:
     ]
 
 
+def _channel_layer_errors() -> list[Error]:
+    """The channel layer wakes subscription readers once a run's events commit; one that cannot
+    be made would fail each worker as django-q2 spawns it, and every web process's first
+    subscription."""
+    from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
+
+    layers = getattr(settings, "CHANNEL_LAYERS", None)
+    if layers is None:
+        return []  # no layer: readers only poll
+    if not isinstance(layers, dict):
+        reason = f"is {type(layers).__name__}, not a dict of layer names to their settings"
+    elif DEFAULT_CHANNEL_LAYER not in layers:
+        return []
+    else:
+        config = layers[DEFAULT_CHANNEL_LAYER]
+        if not isinstance(config, dict) or not isinstance(config.get("BACKEND"), str):
+            reason = "needs a dict with a BACKEND (a dotted path to the layer's class)"
+        elif not isinstance(config.get("CONFIG", {}), dict):
+            reason = "has a CONFIG that is not a dict of the layer's keyword arguments"
+        else:
+            try:
+                channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+            except Exception as exc:  # the host's layer class: any error it raises is the reason
+                reason = f"cannot be made: {type(exc).__name__}: {exc}"
+            else:
+                return []
+    return [
+        Error(
+            f"CHANNEL_LAYERS[{DEFAULT_CHANNEL_LAYER!r}] {reason}.",
+            hint='For example {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": '
+            '{"hosts": ["redis://127.0.0.1:6379/0"]}}, or {"BACKEND": '
+            '"channels.layers.InMemoryChannelLayer"} for one process.',
+            id="thx_cron.E015",
+        )
+    ]
+
+
 @register()
 def check_host(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     errors: list[Error] = []
@@ -127,4 +165,5 @@ def check_host(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         )
     errors += _cluster_errors()
     errors += _sqlite_errors()
+    errors += _channel_layer_errors()
     return errors

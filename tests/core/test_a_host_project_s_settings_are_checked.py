@@ -86,3 +86,52 @@ def test_sqlite_without_one_of_its_three_options_is_e014_naming_it(missing, name
         config["OPTIONS"] = kept
     assert ids(errors) == ["thx_cron.E014"]
     assert named in errors[0].msg and "WAL" in errors[0].hint
+
+
+IN_MEMORY = "channels.layers.InMemoryChannelLayer"
+
+
+@pytest.mark.parametrize(
+    ("layers", "reason"),
+    [
+        ({"default": {"BACKEND": "channels_redis.core.NoSuchLayer"}}, "Cannot import BACKEND"),
+        (
+            {"default": {"BACKEND": IN_MEMORY, "CONFIG": ["x"]}},
+            "CONFIG",
+        ),
+        (
+            {"default": {"BACKEND": IN_MEMORY, "CONFIG": {"hots": 1}}},
+            "hots",
+        ),
+        ({"default": IN_MEMORY}, "needs a dict with a BACKEND"),
+        ([IN_MEMORY], "is list"),
+    ],
+)
+def test_a_channel_layer_that_cannot_be_made_is_e015_with_the_reason(settings, layers, reason):
+    settings.CHANNEL_LAYERS = layers
+    errors = check_host()
+    assert ids(errors) == ["thx_cron.E015"], errors
+    assert "CHANNEL_LAYERS['default']" in errors[0].msg and reason in errors[0].msg, errors[0].msg
+
+
+@pytest.mark.parametrize(
+    "layers",
+    [
+        {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": ["redis://127.0.0.1:6379/0"]},
+            }
+        },
+        {"default": {"BACKEND": IN_MEMORY}},
+        {},
+    ],
+)
+def test_a_channel_layer_that_can_be_made_passes(settings, layers):
+    settings.CHANNEL_LAYERS = layers
+    assert check_host() == []
+
+
+def test_a_project_without_channel_layers_passes(settings):
+    del settings.CHANNEL_LAYERS
+    assert check_host() == []
