@@ -80,3 +80,43 @@ def test_a_worker_killed_mid_batch_ends_every_run_of_the_batch_exactly_once(
         assert kinds == ["queued", "started", "succeeded"]
     # Nothing ran twice: one run per job, one start each.
     assert JobLog.objects.filter(job__name__startswith="batch-").count() == len(ids)
+
+
+def test_a_worker_killed_in_a_task_s_first_group_leaves_the_next_group_to_run_once(
+    make_job, tmp_path
+):
+    """31 waiting runs go out as tasks of 1, 2, 4, 8 and 16 runs; the task of 16 claims its
+    runs 8 at a time (execution.CLAIM_GROUP). Its third run kills the worker: the runs of the
+    claimed group end `lost` (those finished before it may have been committed), and the 8 runs
+    of the next group, never claimed, are still queued, so the dispatcher hands them over again
+    and each runs once."""
+    actions = ["tests.noop"] * 17 + ["tests.kill_self"] + ["tests.noop"] * 13
+    earlier = timezone.now() - timedelta(seconds=10)
+    ids = []
+    for number, action in enumerate(actions):
+        job = make_job(name=f"group-{number}", action=action, args=[], cron="0 0 1 1 *")
+        run = lifecycle.create_run(job)
+        JobLog.objects.filter(pk=run.pk).update(due_at=earlier + timedelta(milliseconds=number))
+        ids.append(run.pk)
+    with thx_process(
+        ["worker"], sqlite_url(), log=tmp_path / "worker.log", THX_CRON_REQUEUE_SECONDS="3"
+    ):
+        wait_for(
+            lambda: JobLog.objects.filter(pk__in=ids, status__in=ENDS).count() == len(ids),
+            timeout=90,
+        )
+    runs = {run.pk: run for run in JobLog.objects.filter(pk__in=ids)}
+    statuses = [runs[pk].status for pk in ids]
+    assert statuses[:15] == ["succeeded"] * 15, statuses
+    assert set(statuses[15:17]) <= {"succeeded", "lost"}, statuses
+    assert statuses[17:23] == ["lost"] * 6, statuses
+    assert statuses[23:] == ["succeeded"] * 8, statuses
+    # The task of 16: runs 16 to 23 were claimed in the killed worker's task; 24 to 31 ran in
+    # later tasks, after the requeue.
+    killed = runs[ids[17]]
+    assert all(runs[pk].task_id == killed.task_id for pk in ids[15:23])
+    assert all(runs[pk].task_id and runs[pk].task_id != killed.task_id for pk in ids[23:])
+    for pk in ids:
+        kinds = list(JobEvent.objects.filter(run_id=pk).values_list("kind", flat=True))
+        assert kinds == ["queued", "started", runs[pk].status], (pk, kinds)
+    assert JobLog.objects.filter(job__name__startswith="group-").count() == len(ids)
