@@ -7,7 +7,7 @@ from typing import cast
 import strawberry
 import strawberry_django
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import router, transaction
 
 from thx_cron.declared.declarations import DECLARED_IN_CODE
 from thx_cron.models import Job, RunFinished
@@ -64,7 +64,7 @@ def _save(job: Job, data: JobInput, *, creating: bool) -> Job:
         job.full_clean()
     except ValidationError as exc:
         raise remap(exc, FIELD_PATHS) from None
-    with transaction.atomic():
+    with transaction.atomic(using=router.db_for_write(Job)):
         job.save()
     return job
 

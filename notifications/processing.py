@@ -10,7 +10,7 @@ import logging
 import time
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 from thx_cron import durations
@@ -60,7 +60,8 @@ def process_new_events_task() -> int:
 def process_new_events(*, now: datetime | None = None, lookback: bool = False) -> list[int]:
     """Match the events after the cursor (and, with `lookback`, recent ones again)."""
     now = now or timezone.now()
-    with transaction.atomic():
+    using = router.db_for_write(EventCursor)
+    with transaction.atomic(using=using):
         cursor, _ = EventCursor.objects.select_for_update().get_or_create(name=CURSOR)
         if not NotificationRule.objects.active().exists():
             # Nothing to match: move past everything, since rules never fire for older events.
@@ -82,7 +83,7 @@ def process_new_events(*, now: datetime | None = None, lookback: bool = False) -
             cursor.last_event_id = fresh[-1].pk
             cursor.save(update_fields=["last_event_id", "updated_at"])
         timeout = notify_settings.TIMEOUT
-        transaction.on_commit(lambda: _enqueue_sends(created, timeout))
+        transaction.on_commit(lambda: _enqueue_sends(created, timeout), using=using)
     return created
 
 

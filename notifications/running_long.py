@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 from thx_cron.models import JobLog
@@ -49,7 +49,7 @@ def notify_running_long(now: datetime | None = None) -> list[int]:
                 rule_facts, running_for
             ):
                 continue
-            with transaction.atomic():
+            with transaction.atomic(using=router.db_for_write(NotificationDelivery)):
                 told = NotificationDelivery.objects.filter(rule=rule, run=run, event=EVENT)
                 if told.exists():
                     continue

@@ -33,3 +33,12 @@ _brokers = PerProcess(_Brokers)
 def broker(queue: str | None = None) -> Any:
     """This process's django-q2 broker for `queue` (None: the default cluster's)."""
     return _brokers.get().get(queue)
+
+
+def database() -> str:
+    """The database django-q2's ORM broker writes its queue to (`Q_CLUSTER["orm"]`); with any
+    other broker the default one, where a transaction around enqueues costs nothing."""
+    from django.db import DEFAULT_DB_ALIAS
+    from django_q.conf import Conf
+
+    return Conf.ORM or DEFAULT_DB_ALIAS

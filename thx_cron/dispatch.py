@@ -168,7 +168,7 @@ def _claim(
         _advance(jobs, claimed_before)
         queued = [run for run in runs if run.status == JobLog.Status.QUEUED]
         # Registered before the events' announcement: the runs go to the workers first.
-        transaction.on_commit(lambda: _enqueue_all(queued, tasks, start_at=at))
+        transaction.on_commit(lambda: _enqueue_all(queued, tasks, start_at=at), using=using)
         events.record_many(_events(runs, skipped, missed))
     return len(jobs), [run.pk for run in queued]
 
@@ -311,7 +311,7 @@ def _enqueue_all(
     try:
         # One transaction: with the ORM broker the workers then see the whole batch at once,
         # instead of competing with one commit per task for SQLite's write lock.
-        with transaction.atomic():
+        with transaction.atomic(using=brokers.database()):
             for chunk in tasks.split(runs):
                 _send(chunk, start_at=start_at)
     except Exception:

@@ -40,7 +40,7 @@ def for_job(job: Job, kind: str, run: JobLog | None, data: dict[str, Any]) -> Jo
 
 def _after_commit(events: list[JobEvent]) -> None:
     if events:
-        transaction.on_commit(lambda: _publish(events), robust=True)
+        transaction.on_commit(lambda: _publish(events), using=statements.alias(), robust=True)
 
 
 def _publish(events: list[JobEvent]) -> None:

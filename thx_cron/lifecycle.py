@@ -84,7 +84,7 @@ def create_run(
     `enqueued` says the caller hands it to the broker right away (see dispatch.enqueue_now).
     """
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(using=statements.alias()):
         run = JobLog.objects.create(
             job=job,
             trigger=trigger,

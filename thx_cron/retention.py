@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ def _delete_in_batches(queryset: object, batch: int = BATCH) -> int:
         ids = list(queryset.values_list("pk", flat=True)[:batch])  # type: ignore[attr-defined]
         if not ids:
             return total
-        with transaction.atomic():
+        with transaction.atomic(using=router.db_for_write(model)):
             deleted, _ = model.objects.filter(pk__in=ids).delete()
         total += len(ids)
 

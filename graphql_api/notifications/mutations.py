@@ -7,7 +7,7 @@ from typing import cast
 import strawberry
 import strawberry_django
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 
 from thx_cron.models import Job
 from thx_cron.security.ownership import may_change
@@ -112,7 +112,7 @@ def _save(
     except ValidationError as exc:
         raise remap(exc, FIELD_PATHS) from None
     try:
-        with transaction.atomic():
+        with transaction.atomic(using=router.db_for_write(NotificationRule)):
             rule.save()
             if jobs is not None:
                 rule.jobs.set(jobs)

@@ -91,7 +91,7 @@ class Heartbeat:
             output = self.buffer.getvalue()
             changes["output"] = output
             chunk = output[-min(written - self._published, OUTPUT_CHUNK) :]
-        with transaction.atomic():
+        with transaction.atomic(using=statements.alias()):
             alive = JobLog.objects.filter(pk=self.run.pk, status=JobLog.Status.RUNNING)
             updated = alive.update(**changes)
             if self.waiting:
