@@ -109,7 +109,8 @@ def test_a_claim_stores_its_runs_through_the_plain_insert():
         )
         for number in range(3)
     ]
-    now = timezone.now()
+    # Mid-minute: within CLAIM_AHEAD of the next minute the claim would take its runs too.
+    now = timezone.now().replace(second=30)
     # An occurrence of "* * * * *": the start of this minute.
     Job.objects.using(alias).update(next_run_at=now.replace(second=0, microsecond=0))
     with CaptureQueriesContext(connections[alias]) as queries:
