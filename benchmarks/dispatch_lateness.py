@@ -10,6 +10,8 @@ of the run minus the occurrence it was due for.
 `--lead` is how long before the occurrence, at least, the worker starts (10 s by default). Over a
 minute, its idle workers' database connections are older than the standalone server's
 CONN_MAX_AGE (60 s) when the burst comes, as in a deployment whose jobs run hourly.
+`--every-minute` gives the jobs `* * * * *` instead (first due at that minute), as
+benchmarks/peers.py does.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ def next_minute(lead: float) -> datetime:
     return soonest.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
-def thx_cron_side(jobs: int, data_dir: Path, lead: float = LEAD_SECONDS) -> list[float]:
+def thx_cron_side(
+    jobs: int, data_dir: Path, lead: float = LEAD_SECONDS, every_minute: bool = False
+) -> list[float]:
     from thx_cron.models import Job, JobLog
 
     due = next_minute(lead)
@@ -42,10 +46,12 @@ def thx_cron_side(jobs: int, data_dir: Path, lead: float = LEAD_SECONDS) -> list
             name=f"lateness-{i}",
             action="bench.probe",
             args=[f"thx-{i}"],
-            cron=f"{due.minute} * * * *",
+            cron="* * * * *" if every_minute else f"{due.minute} * * * *",
         )
         job.full_clean()
         job.save()
+    if every_minute:  # not at the minute that comes first
+        Job.objects.filter(name__startswith="lateness-").update(next_run_at=due)
     assert Job.objects.filter(next_run_at=due).count() == jobs
     finished = JobLog.objects.filter(scheduled_for=due, status=JobLog.Status.SUCCEEDED)
     with process("worker", log=data_dir / "thx-worker.log"):
@@ -66,7 +72,9 @@ def thx_cron_side(jobs: int, data_dir: Path, lead: float = LEAD_SECONDS) -> list
     ]
 
 
-def django_q2_side(jobs: int, data_dir: Path, lead: float = LEAD_SECONDS) -> list[float]:
+def django_q2_side(
+    jobs: int, data_dir: Path, lead: float = LEAD_SECONDS, every_minute: bool = False
+) -> list[float]:
     from django_q.models import Schedule
 
     due = next_minute(lead)
@@ -76,7 +84,7 @@ def django_q2_side(jobs: int, data_dir: Path, lead: float = LEAD_SECONDS) -> lis
             func="benchmarks.probe.probe",
             args=repr(f"q2-{i}"),
             schedule_type=Schedule.CRON,
-            cron=f"{due.minute} * * * *",
+            cron="* * * * *" if every_minute else f"{due.minute} * * * *",
             next_run=due,
             repeats=-1,
         )
@@ -109,11 +117,23 @@ def main() -> None:
         default=LEAD_SECONDS,
         help="start the worker at least this many seconds before the occurrence",
     )
+    parser.add_argument(
+        "--every-minute", action="store_true", help="jobs every minute (* * * * *), as peers.py"
+    )
     options = parser.parse_args()
     data_dir = prepare(options.database_url, options.redis_url)
     started = time.monotonic()
-    thx = thx_cron_side(options.jobs, data_dir, options.lead) if options.only != "django-q2" else []
-    q2 = django_q2_side(options.jobs, data_dir, options.lead) if options.only != "thx-cron" else []
+    every = options.every_minute
+    thx = (
+        thx_cron_side(options.jobs, data_dir, options.lead, every)
+        if options.only != "django-q2"
+        else []
+    )
+    q2 = (
+        django_q2_side(options.jobs, data_dir, options.lead, every)
+        if options.only != "thx-cron"
+        else []
+    )
     print(f"dispatch_lateness: {options.jobs} jobs due at the same instant")
     if thx:
         print(f"  thx-cron:         {summary(thx)}")

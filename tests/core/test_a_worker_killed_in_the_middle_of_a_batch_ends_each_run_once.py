@@ -30,9 +30,9 @@ def test_a_worker_killed_mid_batch_ends_every_run_of_the_batch_exactly_once(
     one_by_one = overlap == "one by one"
     owner = django_user_model.objects.create_user("owner") if one_by_one else None
     limit = {"THX_CRON_MAX_RUNNING_PER_USER": "50"} if one_by_one else {}
-    # The dispatcher hands 7 waiting runs over as tasks of 1, 2 and 4 runs, in due order:
-    # the last task carries runs 4 to 7, and run 5 kills the process executing it.
-    actions = ["tests.noop"] * 4 + ["tests.kill_self"] + ["tests.noop"] * 2
+    # The dispatcher hands 11 waiting runs over as tasks of 8 and 3 runs, in due order:
+    # the second task carries runs 9 to 11, and run 10 kills the process executing it.
+    actions = ["tests.noop"] * 9 + ["tests.kill_self"] + ["tests.noop"]
     earlier = timezone.now() - timedelta(seconds=10)
     runs = []
     for number, action in enumerate(actions):
@@ -62,20 +62,20 @@ def test_a_worker_killed_mid_batch_ends_every_run_of_the_batch_exactly_once(
     ended = dict(JobLog.objects.filter(pk__in=ids).values_list("pk", "status"))
     statuses = [ended[pk] for pk in ids]
     if one_by_one:
-        assert statuses == ["succeeded"] * 4 + ["lost"] + ["succeeded"] * 2
+        assert statuses == ["succeeded"] * 9 + ["lost"] + ["succeeded"]
     else:
-        # Run 4's outcome was committed with run 5's start only if the grouping bound had passed.
-        assert statuses[:3] == ["succeeded"] * 3 and statuses[3] in ("succeeded", "lost")
-        assert statuses[4:] == ["lost"] * 3
-    batch = JobLog.objects.filter(pk__in=ids[3:])
-    # Run 4 started in the killed process, in the same task as run 5.
-    killed = JobLog.objects.get(pk=ids[4])
-    assert JobLog.objects.get(pk=ids[3]).worker == killed.worker
-    assert killed.task_id and JobLog.objects.get(pk=ids[3]).task_id == killed.task_id
+        # Run 9's outcome was committed with run 10's start only if the grouping bound had passed.
+        assert statuses[:8] == ["succeeded"] * 8 and statuses[8] in ("succeeded", "lost")
+        assert statuses[9:] == ["lost"] * 2
+    batch = JobLog.objects.filter(pk__in=ids[8:])
+    # Run 9 started in the killed process, in the same task as run 10.
+    killed = JobLog.objects.get(pk=ids[9])
+    assert JobLog.objects.get(pk=ids[8]).worker == killed.worker
+    assert killed.task_id and JobLog.objects.get(pk=ids[8]).task_id == killed.task_id
     for run in batch:
         kinds = list(JobEvent.objects.filter(run=run).values_list("kind", flat=True))
         assert kinds == ["queued", "started", ended[run.pk]], (run.pk, kinds)
-    for run in JobLog.objects.filter(pk__in=ids[:3]):
+    for run in JobLog.objects.filter(pk__in=ids[:8]):
         kinds = list(JobEvent.objects.filter(run=run).values_list("kind", flat=True))
         assert kinds == ["queued", "started", "succeeded"]
     # Nothing ran twice: one run per job, one start each.
@@ -85,12 +85,12 @@ def test_a_worker_killed_mid_batch_ends_every_run_of_the_batch_exactly_once(
 def test_a_worker_killed_in_a_task_s_first_group_leaves_the_next_group_to_run_once(
     make_job, tmp_path
 ):
-    """31 waiting runs go out as tasks of 1, 2, 4, 8 and 16 runs; the task of 16 claims its
-    runs 8 at a time (execution.CLAIM_GROUP). Its third run kills the worker: the runs of the
-    claimed group end `lost` (those finished before it may have been committed), and the 8 runs
-    of the next group, never claimed, are still queued, so the dispatcher hands them over again
-    and each runs once."""
-    actions = ["tests.noop"] * 17 + ["tests.kill_self"] + ["tests.noop"] * 13
+    """24 waiting runs go out as tasks of 8 and 16 runs (dispatch.FIRST_TASK, then double);
+    the task of 16 claims its runs 8 at a time (execution.CLAIM_GROUP). Its third run kills the
+    worker: the runs of the claimed group end `lost` (those finished before it may have been
+    committed), and the 8 runs of the next group, never claimed, are still queued, so the
+    dispatcher hands them over again and each runs once."""
+    actions = ["tests.noop"] * 10 + ["tests.kill_self"] + ["tests.noop"] * 13
     earlier = timezone.now() - timedelta(seconds=10)
     ids = []
     for number, action in enumerate(actions):
@@ -107,15 +107,15 @@ def test_a_worker_killed_in_a_task_s_first_group_leaves_the_next_group_to_run_on
         )
     runs = {run.pk: run for run in JobLog.objects.filter(pk__in=ids)}
     statuses = [runs[pk].status for pk in ids]
-    assert statuses[:15] == ["succeeded"] * 15, statuses
-    assert set(statuses[15:17]) <= {"succeeded", "lost"}, statuses
-    assert statuses[17:23] == ["lost"] * 6, statuses
-    assert statuses[23:] == ["succeeded"] * 8, statuses
-    # The task of 16: runs 16 to 23 were claimed in the killed worker's task; 24 to 31 ran in
+    assert statuses[:8] == ["succeeded"] * 8, statuses
+    assert set(statuses[8:10]) <= {"succeeded", "lost"}, statuses
+    assert statuses[10:16] == ["lost"] * 6, statuses
+    assert statuses[16:] == ["succeeded"] * 8, statuses
+    # The task of 16: runs 9 to 16 were claimed in the killed worker's task; 17 to 24 ran in
     # later tasks, after the requeue.
-    killed = runs[ids[17]]
-    assert all(runs[pk].task_id == killed.task_id for pk in ids[15:23])
-    assert all(runs[pk].task_id and runs[pk].task_id != killed.task_id for pk in ids[23:])
+    killed = runs[ids[10]]
+    assert all(runs[pk].task_id == killed.task_id for pk in ids[8:16])
+    assert all(runs[pk].task_id and runs[pk].task_id != killed.task_id for pk in ids[16:])
     for pk in ids:
         kinds = list(JobEvent.objects.filter(run_id=pk).values_list("kind", flat=True))
         assert kinds == ["queued", "started", runs[pk].status], (pk, kinds)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django_q.models import OrmQ
 
 from tests.core.builders import at, queued_task_runs
 from thx_cron import dispatch, lifecycle
@@ -50,3 +51,15 @@ def test_the_dispatch_command_ticks_once(make_job, capsys):
     job.__class__.objects.filter(pk=job.pk).update(next_run_at=past)
     call_command("thx_cron_dispatch", "--once")
     assert capsys.readouterr().out.startswith("claimed 1, enqueued 0, recovered 0")
+
+
+def test_a_burst_goes_out_in_tasks_of_8_then_16_then_32_runs(make_job):
+    runs = []
+    for number in range(60):
+        run = lifecycle.create_run(make_job(name=f"burst-{number}"), now=T0)
+        JobLog.objects.filter(pk=run.pk).update(due_at=T0 + timedelta(milliseconds=number))
+        runs.append(run.pk)
+    assert dispatch.enqueue_ready(T0 + timedelta(seconds=1)) == 60
+    tasks = [list(task.task["args"]) for task in OrmQ.objects.order_by("id")]
+    assert [len(task) for task in tasks] == [8, 16, 32, 4]
+    assert [pk for task in tasks for pk in task] == runs  # in due order
