@@ -10,16 +10,18 @@ from django.apps import AppConfig
 logger = logging.getLogger(__name__)
 
 
-def on_job_event(sender: Any, event: Any, **kwargs: Any) -> None:
-    """Match the committed event now; sending is left to django-q2 tasks."""
+def on_job_events(sender: Any, events: Any, **kwargs: Any) -> None:
+    """Match a batch of committed events (thx_cron.signals.job_events), if some enabled rule
+    can be told by one of them; sending is left to django-q2 tasks."""
     from thx_cron_notifications import processing
     from thx_cron_notifications.queue import enqueue_processing
-    from thx_cron_notifications.rules import SOURCE_KINDS
 
-    if event.kind not in SOURCE_KINDS or not processing.anyone_listens():
+    wanted = processing.wanted_kinds()
+    if not any(event.kind in wanted for event in events):
         return
     # Matching here saves a trip through the queue (alerts arrive sooner); the run's outcome is
-    # already committed, and if matching fails a task (or else the sweep) does it later.
+    # already committed, and if matching fails a task (or else the sweep) does it later. Once
+    # per batch: one pass matches every event after the cursor.
     try:
         processing.process_new_events()
     except Exception:
@@ -36,11 +38,11 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from thx_cron.signals import job_event
+        from thx_cron.signals import job_events
         from thx_cron_notifications import checks  # noqa: F401  (registers the system checks)
         from thx_cron_notifications.sweep import ensure_q2_schedule
 
-        job_event.connect(on_job_event, dispatch_uid="thx_cron_notifications.on_job_event")
+        job_events.connect(on_job_events, dispatch_uid="thx_cron_notifications.on_job_events")
         from django.db.models.signals import post_delete, post_save
 
         from thx_cron_notifications.models import NotificationRule

@@ -34,6 +34,29 @@ FAILURE_EVENTS = frozenset({Event.FAILED, Event.TIMED_OUT, Event.LOST})
 # Job event kinds that can turn into a notification; others (queued, output…) never do.
 SOURCE_KINDS = frozenset({"started", "succeeded", "failed", "timed_out", "lost", "missed"})
 
+# The job event kinds that can tell each notification event: a rule asking only for failures
+# has nothing to hear from a success. running_long: none; the sweep looks at running runs.
+TOLD_BY: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        Event.STARTED: frozenset({"started"}),
+        Event.SUCCEEDED: frozenset({"succeeded"}),
+        Event.FAILED: frozenset({"failed"}),
+        Event.TIMED_OUT: frozenset({"timed_out"}),
+        Event.LOST: frozenset({"lost"}),
+        Event.MISSED: frozenset({"missed"}),
+        Event.RECOVERED: frozenset({"succeeded"}),
+        Event.SLOW: frozenset({"succeeded", "failed"}),
+        Event.FAST: frozenset({"succeeded"}),
+        Event.RUNNING_LONG: frozenset(),
+    }
+)
+
+
+def source_kinds(events: Iterable[str]) -> frozenset[str]:
+    """The job event kinds that can match a rule asking for `events` (unknown ones: none)."""
+    return frozenset().union(*(TOLD_BY.get(event, frozenset()) for event in events))
+
+
 SCOPE_ALL = "all"
 SCOPE_JOBS = "jobs"
 SCOPE_TAGS = "tags"

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from thx_cron import statements
 from thx_cron.models import Job, JobEvent, JobLog
-from thx_cron.signals import job_event
+from thx_cron.signals import job_event, job_events
 from thx_cron.wakeups import wake_readers
 
 
@@ -46,4 +46,5 @@ def _after_commit(events: list[JobEvent]) -> None:
 def _publish(events: list[JobEvent]) -> None:
     for event in events:
         job_event.send(sender=JobEvent, event=event)
+    job_events.send(sender=JobEvent, events=events)
     wake_readers(events[-1].pk)
