@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import router, transaction
@@ -44,16 +45,20 @@ def wanted_kinds() -> frozenset[str]:
     global _listeners_checked
     checked_at, kinds = _listeners_checked
     if time.monotonic() - checked_at > LISTENERS_TTL:
-        listed = NotificationRule.objects.active().values_list("events", flat=True)
-        kinds = rules.source_kinds(
-            event
-            for events in listed
-            if isinstance(events, list)
-            for event in events
-            if isinstance(event, str)
-        )
+        kinds = _heard(NotificationRule.objects.active().values_list("events", flat=True))
         _listeners_checked = (time.monotonic(), kinds)
     return kinds
+
+
+def _heard(listed: Iterable[object]) -> frozenset[str]:
+    """The job event kinds rules asking for the event lists `listed` can be told by."""
+    return rules.source_kinds(
+        event
+        for events in listed
+        if isinstance(events, list)
+        for event in events
+        if isinstance(event, str)
+    )
 
 
 def forget_listeners(**kwargs: object) -> None:
@@ -124,13 +129,7 @@ class _Matcher:
         self.facts = {
             rule.pk: rule.facts(frozenset(job.pk for job in rule.jobs.all())) for rule in active
         }
-        self.kinds = rules.source_kinds(
-            event
-            for rule in active
-            if isinstance(rule.events, list)
-            for event in rule.events
-            if isinstance(event, str)
-        )
+        self.kinds = _heard(rule.events for rule in active)
         self.last: dict[int, dict[int, datetime]] = {}
 
     def deliveries(self, events: list[JobEvent]) -> list[int]:
