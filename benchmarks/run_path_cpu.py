@@ -1,5 +1,6 @@
 """CPU per run of the run path in one process, with django-q2 and the broker out of the figure:
-the worker's side (queued no-op runs executed through `execution.execute` in tasks of 8) and the
+the worker's side (queued no-op runs executed through `execution.execute` in tasks of `--task`
+runs, 8 by default: the dispatcher's first task of a burst; its later ones are larger) and the
 dispatcher's (due jobs claimed by `dispatch.tick`), on a fresh database.
 
 Each round prints the worker's CPU, its wall time and its database backend's CPU per run (from
@@ -24,7 +25,7 @@ import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TASK = 8
+TASK = 8  # the default task size (dispatch.FIRST_TASK)
 
 
 def backend_cpu() -> float | None:
@@ -44,7 +45,7 @@ def backend_cpu() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def worker_side(runs: int, jobs: list) -> dict[str, float]:
+def worker_side(runs: int, jobs: list, task: int = TASK) -> dict[str, float]:
     from django.utils import timezone
 
     from thx_cron.models import JobLog
@@ -58,8 +59,8 @@ def worker_side(runs: int, jobs: list) -> dict[str, float]:
     ids = [run.pk for run in made]
     backend = backend_cpu()
     cpu, wall = time.process_time(), time.perf_counter()
-    for start in range(0, runs, TASK):
-        execution.execute(*ids[start : start + TASK])
+    for start in range(0, runs, task):
+        execution.execute(*ids[start : start + task])
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     ended = JobLog.objects.filter(pk__in=ids, status=JobLog.Status.SUCCEEDED).count()
     assert ended == runs, f"{ended} of {runs} runs succeeded"
@@ -118,7 +119,7 @@ def one_tree(tree: Path, options: argparse.Namespace) -> None:
             for number in range(options.jobs)
         )
         for round_no in range(options.rounds + 1):  # the first warms up and is not printed
-            figures = worker_side(options.runs, jobs) | dispatcher_side(jobs)
+            figures = worker_side(options.runs, jobs, options.task) | dispatcher_side(jobs)
             if round_no:
                 print(json.dumps(figures), flush=True)
 
@@ -127,6 +128,7 @@ def run_tree(tree: Path, options: argparse.Namespace) -> dict[str, float]:
     """One round of `tree` in its own process; return its figures."""
     argv = [sys.executable, str(Path(__file__).resolve()), "--one-tree", str(tree)]
     argv += ["--runs", str(options.runs), "--jobs", str(options.jobs), "--rounds", "1"]
+    argv += ["--task", str(options.task)]
     for flag in ("database_url", "redis_url"):
         if getattr(options, flag):
             argv += [f"--{flag.replace('_', '-')}", getattr(options, flag)]
@@ -141,6 +143,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default=None, help="the channel layer (wake-ups)")
     parser.add_argument("--runs", type=int, default=800)
     parser.add_argument("--jobs", type=int, default=200)
+    parser.add_argument("--task", type=int, default=TASK, help="runs per task (default 8)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--baseline", type=Path, default=None, help="a worktree to compare with")
     parser.add_argument("--one-tree", type=Path, default=None, help=argparse.SUPPRESS)
@@ -159,7 +162,7 @@ def main() -> None:
             shown = ", ".join(f"{key} {value:.3f}" for key, value in figures.items())
             print(f"round {round_no + 1} {name}: {shown}", flush=True)
     print(
-        f"run_path_cpu: {options.runs} no-op runs in tasks of {TASK}, {options.jobs} jobs "
+        f"run_path_cpu: {options.runs} no-op runs in tasks of {options.task}, {options.jobs} jobs "
         f"claimed, {options.rounds} rounds, medians per run (ms):"
     )
     keys = list(rounds["this tree"][0])

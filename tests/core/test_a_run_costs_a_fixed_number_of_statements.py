@@ -104,6 +104,7 @@ def test_a_task_of_more_runs_than_a_claim_group_claims_each_group_with_the_outco
     monkeypatch.setattr(execution, "GROUP_SECONDS", 60.0)
     monkeypatch.setattr(execution, "RESTART_AFTER", 60.0)
     monkeypatch.setattr(execution, "CLAIM_GROUP", 2)
+    monkeypatch.setattr(execution, "CLAIM_GROUP_MAX", 2)  # groups that do not grow here
     jobs = [make_job(name=f"batch-{n}", overlap_policy=Job.Overlap.ALLOW) for n in range(5)]
     runs = [lifecycle.create_run(job, enqueued=True) for job in jobs]
     made, commits = statements_of(*runs, monkeypatch=monkeypatch)

@@ -137,19 +137,25 @@ def wait_until(moment: float, *, longest: float) -> None:
 GROUP_SECONDS = 0.005
 # A claimed run that begins later than this after its claim first moves its start to now.
 RESTART_AFTER = 0.05
-# The runs of a batch that may start together are claimed this many at a time, each group when
-# the batch reaches it: a long run keeps at most this many claimed runs waiting behind it, and
-# the runs not claimed yet are handed back to the dispatcher (see Batch).
+# The runs of a batch that may start together are claimed in groups, each when the batch
+# reaches it: the first group of CLAIM_GROUP runs; each next one twice as large, up to
+# CLAIM_GROUP_MAX, while every run of the batch so far ended within SHORT_RUN (back to
+# CLAIM_GROUP after a longer one). A run that lasts keeps at most the rest of its group claimed
+# and waiting behind it: CLAIM_GROUP - 1 runs if it is the first or follows a longer one; the
+# runs not claimed yet are handed back to the dispatcher (see Batch).
 CLAIM_GROUP = 8
+CLAIM_GROUP_MAX = 16
+SHORT_RUN = 0.05
 
 
 class Batch:
     """Runs handed over in one task, executed one after the other with few commits.
 
     The runs that may start together (lifecycle.claims_together: one per job, no per-owner
-    limit) are claimed CLAIM_GROUP at a time: the first group in one transaction before the
-    first action is called, each next one when the batch reaches it, in the transaction that
-    commits the outcomes before it. A claimed run is `running` from then on, so a worker killed
+    limit) are claimed in groups (CLAIM_GROUP runs, then twice as many while the runs are
+    short, up to CLAIM_GROUP_MAX): the first group in one transaction before the first action
+    is called, each next one when the batch reaches it, in the transaction that commits the
+    outcomes before it. A claimed run is `running` from then on, so a worker killed
     in the middle of the batch leaves runs that recovery ends `lost`. Under an overlap policy
     other than "allow", a run whose job is busy is held back and started in turn, where
     lifecycle.start skips it or has it wait. A run that begins more than RESTART_AFTER after
@@ -177,21 +183,17 @@ class Batch:
     def run(self) -> list[JobLog]:
         together = _together(self.runs)
         # Claimed in groups, each when the batch reaches it, with the outcomes before it.
-        groups = (
-            [together[at : at + CLAIM_GROUP] for at in range(0, len(together), CLAIM_GROUP)]
-            if len(together) > 1
-            else []
-        )
-        group_of = {run.pk: number for number, group in enumerate(groups) for run in group}
-        next_group = 0
+        place = {run.pk: at for at, run in enumerate(together)} if len(together) > 1 else {}
+        next_at, size = 0, CLAIM_GROUP
         claimed: dict[int, JobLog] = {}
         tried: set[int] = set()  # the runs of the groups claimed so far, held back ones aside
         claimed_at = 0.0
         for index, run in enumerate(self.runs):
             later = self.runs[index + 1 :]
-            if group_of.get(run.pk, -1) >= next_group and not self._released:
-                group = groups[next_group]
-                next_group += 1
+            if place.get(run.pk, -1) >= next_at and not self._released:
+                group = together[next_at : next_at + size]
+                next_at += len(group)
+                size = min(2 * size, CLAIM_GROUP_MAX)
                 starting = partial(lifecycle.start_many, group, task_id=self.task_id)
                 jobs = [member.job_id for member in group]
                 started_together, held = _record(self._with_pending(starting, jobs))
@@ -224,9 +226,12 @@ class Batch:
             # others (not claimed yet) are handed back if it runs long.
             waiting = [other.pk for other in later if other.pk in claimed]
             rest = [other.pk for other in later if other.pk not in claimed]
+            began = time.monotonic()
             outcome = _execute(
                 started.job, started, None, True, release=self._release(rest), waiting=waiting
             )
+            if time.monotonic() - began > SHORT_RUN:
+                size = CLAIM_GROUP  # the next group: as few runs wait behind a long one again
             if not self._pending:
                 self._pending_since = time.monotonic()
             self._pending.append(outcome)
