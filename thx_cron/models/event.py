@@ -33,7 +33,10 @@ class JobEvent(models.Model):
         MISSED = "missed"
 
     id = models.BigAutoField(primary_key=True)
-    job = models.ForeignKey("thx_cron.Job", on_delete=models.CASCADE, related_name="events")
+    # Indexed by thx_cron_event_job, which leads with it.
+    job = models.ForeignKey(
+        "thx_cron.Job", on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     run = models.ForeignKey(
         "thx_cron.JobLog", on_delete=models.CASCADE, related_name="events", null=True
     )

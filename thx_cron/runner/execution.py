@@ -188,8 +188,9 @@ class Batch:
         claimed: dict[int, JobLog] = {}
         tried: set[int] = set()  # the runs of the groups claimed so far, held back ones aside
         claimed_at = 0.0
+        pks = [run.pk for run in self.runs]
         for index, run in enumerate(self.runs):
-            later = self.runs[index + 1 :]
+            later = pks[index + 1 :]
             if place.get(run.pk, -1) >= next_at and not self._released:
                 group = together[next_at : next_at + size]
                 next_at += len(group)
@@ -224,8 +225,8 @@ class Batch:
             run_log.started(run.job, started)
             # Claimed runs waiting behind this one keep their lease with its heartbeat; the
             # others (not claimed yet) are handed back if it runs long.
-            waiting = [other.pk for other in later if other.pk in claimed]
-            rest = [other.pk for other in later if other.pk not in claimed]
+            waiting = [pk for pk in later if pk in claimed]
+            rest = [pk for pk in later if pk not in claimed]
             began = time.monotonic()
             outcome = _execute(
                 started.job, started, None, True, release=self._release(rest), waiting=waiting
