@@ -455,17 +455,17 @@ def lock_order(job_ids: Iterable[int], names: tuple[str, ...] = ()) -> dict[int,
 def _groups(endings: list[Ending]) -> list[list[Ending]]:
     """Split `endings` into groups of distinct jobs (a job's endings stay in order) that end
     from the same statuses, in job order."""
-    groups: list[list[Ending]] = []
+    groups: list[tuple[list[Ending], set[int]]] = []  # each group and its jobs
     for ending in sorted(endings, key=lambda ending: ending.job.pk):
-        for group in groups:
-            if group[0].allowed == ending.allowed and all(
-                other.job.pk != ending.job.pk for other in group
-            ):
+        job_id = ending.job.pk
+        for group, jobs in groups:
+            if group[0].allowed == ending.allowed and job_id not in jobs:
                 group.append(ending)
+                jobs.add(job_id)
                 break
         else:
-            groups.append([ending])
-    return groups
+            groups.append(([ending], {job_id}))
+    return [group for group, _ in groups]
 
 
 def _write(
